@@ -1,0 +1,141 @@
+// The effective configuration after loading, validation and defaults.
+//
+// Field names follow MOSN's v2 format (snake_case, as in the file) so that what an operator reads
+// in the docs is what the code uses. Two deliberate differences from the file:
+// - every duration is a number of milliseconds (the file says "30s", "250ms");
+// - addresses are also split into `host` and `port`.
+// Everything here is plain JSON data (no RegExp, no class instances): the supervisor sends it to
+// workers over the IPC channel as it is.
+
+/** Milliseconds. */
+export type DurationMs = number;
+
+export interface MosnConfig {
+  /** Absolute path of the file this was loaded from (or a label such as "<inline>"). */
+  source: string;
+  /** Pid file path, absolute; undefined when not configured. */
+  pid: string | undefined;
+  /** Directory of the control socket (`mosn.sock`), absolute. Default: the config file's folder. */
+  uds_dir: string;
+  /** Log level from `servers[0].default_log_level`, lower-cased pino level. Default "info". */
+  log_level: LogLevel;
+  workers: WorkersConfig;
+  listeners: ListenerConfig[];
+  routers: RouterConfig[];
+  clusters: ClusterConfig[];
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** Our extension (top-level key `workers`). */
+export interface WorkersConfig {
+  /** Number of forwarding workers. Default: os.availableParallelism(). */
+  count: number;
+  /** How long a draining worker may take to finish in-flight work. Default 30s. */
+  drain_timeout: DurationMs;
+}
+
+export interface ListenerConfig {
+  name: string;
+  /** As written, e.g. "127.0.0.1:8080". */
+  address: string;
+  host: string;
+  port: number;
+  bind_port: boolean;
+  filter_chains: FilterChainConfig[];
+}
+
+export interface FilterChainConfig {
+  filters: NetworkFilterConfig[];
+}
+
+export type NetworkFilterConfig = ProxyFilterConfig | TcpProxyFilterConfig;
+
+export interface ProxyFilterConfig {
+  type: 'proxy';
+  config: {
+    downstream_protocol: 'Http1';
+    upstream_protocol: 'Http1';
+    router_config_name: string;
+  };
+}
+
+export interface TcpProxyFilterConfig {
+  type: 'tcp_proxy';
+  config: {
+    cluster: string;
+    /** Close the pair after this long without bytes either way; 0 = never. */
+    idle_timeout: DurationMs;
+  };
+}
+
+export interface RouterConfig {
+  router_config_name: string;
+  virtual_hosts: VirtualHostConfig[];
+}
+
+export interface VirtualHostConfig {
+  name: string;
+  /** "*", exact host names, or wildcards "*.example.com" / "example.*". Lower-cased. */
+  domains: string[];
+  routers: RouteConfig[];
+}
+
+export interface RouteConfig {
+  match: RouteMatchConfig;
+  /** Exactly one of `route` and `direct_response` is set. */
+  route: RouteActionConfig | undefined;
+  direct_response: DirectResponseConfig | undefined;
+}
+
+export interface RouteMatchConfig {
+  /** Exactly one of prefix, path and regex is set. */
+  prefix: string | undefined;
+  path: string | undefined;
+  /** Source of a regular expression matched against the whole path (anchored). */
+  regex: string | undefined;
+  headers: HeaderMatcherConfig[];
+}
+
+export interface HeaderMatcherConfig {
+  /** Lower-cased header name. */
+  name: string;
+  value: string;
+  /** When true, `value` is a regular expression matched against the whole header value. */
+  regex: boolean;
+}
+
+export interface RouteActionConfig {
+  cluster_name: string;
+  /** Whole-request timeout; 0 = none. Default 15s (Envoy's default). */
+  timeout: DurationMs;
+  prefix_rewrite: string | undefined;
+  host_rewrite: string | undefined;
+}
+
+export interface DirectResponseConfig {
+  status: number;
+  body: string | undefined;
+}
+
+export interface ClusterConfig {
+  name: string;
+  type: 'SIMPLE';
+  lb_type: 'LB_ROUNDROBIN';
+  /** Default 3s. */
+  connect_timeout: DurationMs;
+  /** An idle pooled upstream connection is closed after this long; 0 = never. Default 90s. */
+  idle_timeout: DurationMs;
+  /** Requests per upstream connection before it is closed; 0 = unlimited. */
+  max_request_per_conn: number;
+  hosts: HostConfig[];
+}
+
+export interface HostConfig {
+  /** As written, e.g. "127.0.0.1:9000". */
+  address: string;
+  host: string;
+  port: number;
+  /** 1..128, default 1. */
+  weight: number;
+}
