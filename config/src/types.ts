@@ -39,13 +39,18 @@ export interface ListenerConfig {
   name: string;
   /** As written, e.g. "127.0.0.1:8080". */
   address: string;
+  /** Without brackets for IPv6 ("::1"), ready for net.listen. */
   host: string;
+  /** 0..65535; 0 asks the kernel for a free port. */
   port: number;
+  /** Default true (MOSN's default is false, which only means something with use_original_dst). */
   bind_port: boolean;
+  /** Exactly one chain for now. */
   filter_chains: FilterChainConfig[];
 }
 
 export interface FilterChainConfig {
+  /** Exactly one network filter for now. */
   filters: NetworkFilterConfig[];
 }
 
@@ -54,6 +59,7 @@ export type NetworkFilterConfig = ProxyFilterConfig | TcpProxyFilterConfig;
 export interface ProxyFilterConfig {
   type: 'proxy';
   config: {
+    /** Default "Http1" (the only protocol so far), also for upstream_protocol. */
     downstream_protocol: 'Http1';
     upstream_protocol: 'Http1';
     router_config_name: string;
@@ -64,7 +70,7 @@ export interface TcpProxyFilterConfig {
   type: 'tcp_proxy';
   config: {
     cluster: string;
-    /** Close the pair after this long without bytes either way; 0 = never. */
+    /** Close the pair after this long without bytes either way; 0 = never. Default 90s. */
     idle_timeout: DurationMs;
   };
 }
@@ -76,7 +82,8 @@ export interface RouterConfig {
 
 export interface VirtualHostConfig {
   name: string;
-  /** "*", exact host names, or wildcards "*.example.com" / "example.*". Lower-cased. */
+  /** Unique within a router config: a domain selects exactly one virtual host. */
+  /** Non-empty. "*", exact host names, or wildcards "*.example.com" / "example.*". Lower-cased. */
   domains: string[];
   routers: RouteConfig[];
 }
@@ -89,7 +96,7 @@ export interface RouteConfig {
 }
 
 export interface RouteMatchConfig {
-  /** Exactly one of prefix, path and regex is set. */
+  /** Exactly one of prefix, path and regex is set; prefix and path start with "/". */
   prefix: string | undefined;
   path: string | undefined;
   /** Source of a regular expression matched against the whole path (anchored). */
@@ -109,18 +116,22 @@ export interface RouteActionConfig {
   cluster_name: string;
   /** Whole-request timeout; 0 = none. Default 15s (Envoy's default). */
   timeout: DurationMs;
+  /** Replaces the matched prefix (or the whole path, for a `path` match); never set with `regex`. */
   prefix_rewrite: string | undefined;
   host_rewrite: string | undefined;
 }
 
 export interface DirectResponseConfig {
+  /** 100..599. */
   status: number;
   body: string | undefined;
 }
 
 export interface ClusterConfig {
   name: string;
+  /** Default (and only value so far) "SIMPLE". */
   type: 'SIMPLE';
+  /** Default (and only value so far) "LB_ROUNDROBIN". */
   lb_type: 'LB_ROUNDROBIN';
   /** Default 3s. */
   connect_timeout: DurationMs;
@@ -128,6 +139,7 @@ export interface ClusterConfig {
   idle_timeout: DurationMs;
   /** Requests per upstream connection before it is closed; 0 = unlimited. */
   max_request_per_conn: number;
+  /** May be empty: requests routed to the cluster then get 503. */
   hosts: HostConfig[];
 }
 
@@ -135,6 +147,7 @@ export interface HostConfig {
   /** As written, e.g. "127.0.0.1:9000". */
   address: string;
   host: string;
+  /** 1..65535. */
   port: number;
   /** 1..128, default 1. */
   weight: number;

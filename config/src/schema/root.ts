@@ -1,0 +1,70 @@
+// The whole file: `servers` (exactly one), `cluster_manager`, `pid`, `uds_dir`, and our extension
+// `workers`. Its output is the MosnConfig the rest of MOSN.ts reads.
+
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import type { LogLevel, MosnConfig } from '../types.js';
+import { clusterManagerSchema } from './cluster.js';
+import { duration, exactlyOne, mosnObject, nonEmptyString, oneOf } from './common.js';
+import { listenerSchema } from './listener.js';
+import { routerConfigSchema } from './router.js';
+
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+
+// MOSN's level names (pkg/configmanager) → pino's.
+const LOG_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', FATAL: 'fatal' } as const;
+
+const server = mosnObject('server', {
+  default_log_level: oneOf('log level', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).default('INFO'),
+  listeners: z.array(listenerSchema).default([]),
+  routers: z.array(routerConfigSchema).default([]),
+}).transform((s) => ({
+  log_level: LOG_LEVELS[s.default_log_level] satisfies LogLevel,
+  listeners: s.listeners,
+  routers: s.routers,
+}));
+
+export interface RootContext {
+  /** What becomes `MosnConfig.source`. */
+  source: string;
+  /** Folder that relative paths in the file are resolved against. */
+  baseDir: string;
+}
+
+export function rootSchema(context: RootContext) {
+  const workers = mosnObject('workers', {
+    count: z.number().int().min(1).max(1024).default(() => availableParallelism()),
+    drain_timeout: duration().default(DEFAULT_DRAIN_TIMEOUT_MS),
+  });
+  const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(context.baseDir, p));
+
+  return mosnObject('root', {
+    servers: exactlyOne(server, 'server'),
+    cluster_manager: clusterManagerSchema.default([]),
+    pid: nonEmptyString.optional(),
+    uds_dir: nonEmptyString.optional(),
+    workers: workers.optional(),
+  }).transform((root): MosnConfig => {
+    // exactlyOne guarantees the entry; the check keeps the types honest without a cast.
+    const first = root.servers[0];
+    if (first === undefined) throw new Error('unreachable: servers validated to hold one entry');
+    return {
+      source: context.source,
+      pid: root.pid === undefined ? undefined : absolute(root.pid),
+      uds_dir: root.uds_dir === undefined ? context.baseDir : absolute(root.uds_dir),
+      log_level: first.log_level,
+      workers: {
+        count: root.workers?.count ?? availableParallelism(),
+        drain_timeout: root.workers?.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      },
+      listeners: first.listeners,
+      routers: first.routers,
+      clusters: root.cluster_manager,
+    };
+  });
+}
+
+// Type-level check that the schema's output is the contract the other packages code against.
+type Assignable<T extends U, U> = T;
+export type RootSchemaOutput = Assignable<z.output<ReturnType<typeof rootSchema>>, MosnConfig>;

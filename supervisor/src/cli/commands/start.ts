@@ -1,0 +1,38 @@
+import { pino } from 'pino';
+import { Supervisor } from '../../supervisor.js';
+import { EXIT } from '../exit-codes.js';
+import { reportError } from '../report-error.js';
+
+export interface StartOptions {
+  config: string;
+  workers?: number | undefined;
+}
+
+/** Runs the supervisor in the foreground until it is stopped (signal or `mosnctl stop`). */
+export async function startCommand(options: StartOptions): Promise<number> {
+  // Synchronous writes: the supervisor logs little, and nothing may be lost at exit.
+  const destination = pino.destination({ fd: 1, sync: true });
+  const logger = pino({ base: { pid: process.pid } }, destination);
+  const supervisor = new Supervisor({
+    configPath: options.config,
+    workers: options.workers,
+    logger,
+    output: { write: (line) => destination.write(`${line}\n`) },
+  });
+
+  // SIGTERM (systemd, kill, docker stop) drains; SIGINT (Ctrl+C) stops at once.
+  const onTerm = (): void => void supervisor.stop(true);
+  const onInt = (): void => void supervisor.stop(false);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  try {
+    await supervisor.start();
+  } catch (err) {
+    reportError(err);
+    return EXIT.failed;
+  }
+  await supervisor.stopped;
+  process.off('SIGTERM', onTerm);
+  process.off('SIGINT', onInt);
+  return EXIT.ok;
+}

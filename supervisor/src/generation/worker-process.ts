@@ -1,0 +1,185 @@
+// One forked worker process and the supervisor's view of it.
+//
+//   fork ──► starting ──(ready)──► ready ──(drain)──► draining ──► exited
+//               │                    │
+//               └──(fatal / exit / ready timeout)────────────────► exited
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger } from 'pino';
+import type { MosnConfig } from '@mosn/config';
+import { WORKER_ENV, type SupervisorToWorker, type WorkerCounters, type WorkerToSupervisor } from '@mosn/worker';
+import type { BoundListener } from '../listener/listener-sockets.js';
+import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
+import { OutputForwarder, type RawOutput } from './output-forwarder.js';
+
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'exited';
+
+export interface WorkerProcessOptions {
+  workerId: number;
+  generation: number;
+  entry: string;
+  config: MosnConfig;
+  listeners: readonly BoundListener[];
+  logger: Logger;
+  output: RawOutput;
+  readyTimeoutMs: number;
+}
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** True when the supervisor asked for it (drain, stop, kill). */
+  expected: boolean;
+}
+
+export class WorkerProcess {
+  readonly workerId: number;
+  readonly generation: number;
+  readonly startedAt = Date.now();
+  readonly exited: Promise<WorkerExit>;
+  state: WorkerState = 'starting';
+
+  readonly #child: ChildProcess;
+  readonly #output: OutputForwarder;
+  readonly #logger: Logger;
+  readonly #pendingStats = new Map<number, (counters: WorkerCounters | undefined) => void>();
+  #nextStatsId = 1;
+  #expectedExit = false;
+  #fatal: string | undefined;
+  #onReady: (() => void) | undefined;
+
+  constructor(private readonly options: WorkerProcessOptions) {
+    this.workerId = options.workerId;
+    this.generation = options.generation;
+    this.#child = fork(options.entry, [], {
+      env: { ...process.env, [WORKER_ENV.id]: String(options.workerId), [WORKER_ENV.generation]: String(options.generation), [WORKER_ENV.supervisorPid]: String(process.pid) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.#logger = options.logger.child({ worker: options.workerId, pid: this.#child.pid, generation: options.generation });
+    // Worker stdout is pino JSON that already names the worker: pass it through as is. Stderr
+    // (crash traces, runtime warnings) is wrapped into our own log records.
+    this.#output = new OutputForwarder({
+      line: (text, stream) => (stream === 'stdout' ? options.output.write(text) : this.#logger.warn({ stream }, text)),
+    });
+    this.#output.attach(this.#child.stdout, 'stdout');
+    this.#output.attach(this.#child.stderr, 'stderr');
+    this.#child.on('message', (message: WorkerToSupervisor) => this.#onMessage(message));
+    // A send to a dying child fails asynchronously; the exit handler deals with the death itself.
+    this.#child.on('error', (err) => this.#logger.warn({ err }, 'worker channel error'));
+    this.exited = new Promise((resolve) => {
+      this.#child.once('exit', (code, signal) => {
+        this.state = 'exited';
+        for (const reply of this.#pendingStats.values()) reply(undefined);
+        this.#pendingStats.clear();
+        resolve({ code, signal, expected: this.#expectedExit });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid ?? -1;
+  }
+
+  /** Recent output of the worker, for error reports. */
+  recentOutput(): string[] {
+    return this.#output.recent();
+  }
+
+  /** Sends config and listener handles; resolves when the worker listens on all of them. */
+  async start(): Promise<void> {
+    const { config, listeners, readyTimeoutMs } = this.options;
+    this.#send({ type: 'start', workerId: this.workerId, generation: this.generation, config });
+    for (const listener of listeners) {
+      this.#child.send({ type: 'listener', name: listener.name } satisfies SupervisorToWorker, listener.handle as never, { keepOpen: true });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const ready = new Promise<void>((resolve) => (this.#onReady = resolve));
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), readyTimeoutMs)));
+    const outcome = await Promise.race([ready.then(() => 'ready' as const), this.exited, timeout]);
+    clearTimeout(timer);
+    if (outcome === 'ready') return;
+    const reason =
+      outcome === 'timeout'
+        ? `worker ${this.workerId} (pid ${this.pid}) did not report ready within ${readyTimeoutMs} ms`
+        : (this.#fatal ?? `worker ${this.workerId} (pid ${this.pid}) exited while starting (${describeExit(outcome)})`);
+    this.kill();
+    await this.exited;
+    throw new SupervisorError(SUPERVISOR_ERROR_CODES.workerStart, reason, { workerLog: this.recentOutput() });
+  }
+
+  /** Asks the worker for its counters; undefined when it does not answer in time. */
+  stats(timeoutMs = 1000): Promise<WorkerCounters | undefined> {
+    if (this.state === 'exited') return Promise.resolve(undefined);
+    const id = this.#nextStatsId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pendingStats.delete(id);
+        resolve(undefined);
+      }, timeoutMs);
+      this.#pendingStats.set(id, (counters) => {
+        clearTimeout(timer);
+        this.#pendingStats.delete(id);
+        resolve(counters);
+      });
+      this.#send({ type: 'stats', id });
+    });
+  }
+
+  /** Graceful: the worker stops accepting, finishes in-flight work, exits; SIGKILL after the deadline. */
+  async drain(deadline: number, graceMs = 1000): Promise<WorkerExit> {
+    this.#expectedExit = true;
+    if (this.state !== 'exited') {
+      this.state = 'draining';
+      this.#send({ type: 'drain', deadline });
+    }
+    return this.#killAfter(deadline + graceMs - Date.now());
+  }
+
+  /** Fast: the worker closes everything at once; SIGKILL if it has not exited after `graceMs`. */
+  async stop(graceMs = 2000): Promise<WorkerExit> {
+    this.#expectedExit = true;
+    this.#send({ type: 'stop' });
+    return this.#killAfter(graceMs);
+  }
+
+  kill(): void {
+    this.#expectedExit = true;
+    if (this.state !== 'exited') this.#child.kill('SIGKILL');
+  }
+
+  async #killAfter(ms: number): Promise<WorkerExit> {
+    const timer = setTimeout(() => {
+      this.#logger.warn({ afterMs: ms }, 'worker did not exit in time, killing it');
+      this.#child.kill('SIGKILL');
+    }, Math.max(0, ms));
+    const exit = await this.exited;
+    clearTimeout(timer);
+    return exit;
+  }
+
+  #send(message: SupervisorToWorker): void {
+    if (this.#child.connected) this.#child.send(message);
+  }
+
+  #onMessage(message: WorkerToSupervisor): void {
+    switch (message.type) {
+      case 'ready':
+        if (this.state === 'starting') this.state = 'ready';
+        this.#onReady?.();
+        return;
+      case 'stats':
+        this.#pendingStats.get(message.id)?.(message.counters);
+        return;
+      case 'fatal':
+        this.#fatal = message.message;
+        this.#logger.error({ code: message.code }, message.message);
+        return;
+      case 'listening':
+      case 'drained':
+        return;
+    }
+  }
+}
+
+export function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code ?? 'unknown'}`;
+}
