@@ -1,1 +1,42 @@
-export {};
+// The whole public surface of @mosn/ipc-protocol. Other packages import only from here, and never
+// import vscode-jsonrpc or msgpackr themselves: what they need of vscode-jsonrpc is re-exported.
+
+export { PROTOCOL_VERSION, formatHandshake, parseHandshake } from './handshake.js';
+export type { Handshake, HandshakeFields } from './handshake.js';
+
+export { IPC_ERROR_CODES, IpcError, RPC_ERROR_CODES } from './errors.js';
+export type { IpcErrorCode, RpcErrorCode } from './errors.js';
+
+export { DEFAULT_MAX_FRAME_BYTES, encodeFrame } from './frame-codec.js';
+export { IpcMessageReader } from './message-reader.js';
+export type { IpcMessageReaderOptions } from './message-reader.js';
+export { IpcMessageWriter } from './message-writer.js';
+export type { IpcMessageWriterOptions } from './message-writer.js';
+export { createIpcConnection } from './connection.js';
+export type { IpcConnectionOptions, IpcLogger } from './connection.js';
+export { connectUnix, listenUnix } from './unix-socket.js';
+export type { ConnectUnixOptions, ListenUnixOptions } from './unix-socket.js';
+
+export { ControlStatus, ControlStop } from './methods/control.js';
+export type {
+  ListenerStatus,
+  StatusResult,
+  StopParams,
+  StopResult,
+  SupervisorStatus,
+  WorkerState,
+  WorkerStatus,
+} from './methods/control.js';
+
+// vscode-jsonrpc, re-exported so that declaring methods and handling errors needs no direct import.
+export {
+  CancellationTokenSource,
+  ErrorCodes as JsonRpcErrorCodes,
+  NotificationType,
+  NotificationType0,
+  ParameterStructures,
+  RequestType,
+  RequestType0,
+  ResponseError,
+} from 'vscode-jsonrpc/node';
+export type { CancellationToken, Disposable, MessageConnection } from 'vscode-jsonrpc/node';

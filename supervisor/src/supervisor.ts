@@ -58,7 +58,7 @@ export class Supervisor {
       this.#control = await ControlServer.open(controlSocketPath(config), this, this.options.logger);
 
       this.stage = 'binding-listeners';
-      this.#listeners.bindAll(config.listeners);
+      await this.#listeners.bindAll(config.listeners);
 
       this.stage = 'starting-workers';
       const generation = this.#newGeneration(config);

@@ -5,6 +5,7 @@
 // that listens on its duplicate turns the socket into LISTEN state, and since this process keeps
 // a reference, the socket stays listening (and its accept queue intact) while workers come and go.
 // Node's cluster module shares handles the same way.
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import type { ListenerConfig } from '@mosn/config';
@@ -29,12 +30,12 @@ export class ListenerSockets {
   readonly #bound = new Map<string, BoundListener>();
 
   /** Binds each listener not bound yet; an address already bound keeps its socket. */
-  bindAll(listeners: readonly ListenerConfig[]): void {
+  async bindAll(listeners: readonly ListenerConfig[]): Promise<void> {
     const created: string[] = [];
     try {
       for (const listener of listeners) {
         if (this.#bound.has(listener.name)) continue;
-        this.#bound.set(listener.name, bindOne(listener));
+        this.#bound.set(listener.name, bindOne(listener, await resolveHost(listener)));
         created.push(listener.name);
       }
     } catch (err) {
@@ -61,10 +62,23 @@ export class ListenerSockets {
   }
 }
 
-function bindOne(listener: ListenerConfig): BoundListener {
+/** A listener may name a host ("localhost:8080"); bind() needs an IP address. */
+async function resolveHost(listener: ListenerConfig): Promise<string> {
+  if (net.isIP(listener.host) !== 0) return listener.host;
+  try {
+    return (await lookup(listener.host)).address;
+  } catch (err) {
+    throw new SupervisorError(
+      SUPERVISOR_ERROR_CODES.bind,
+      `listener "${listener.name}": cannot bind ${listener.address}: host "${listener.host}" does not resolve (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`,
+      { cause: err },
+    );
+  }
+}
+
+function bindOne(listener: ListenerConfig, ip: string): BoundListener {
   const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
-  const addressType = net.isIPv6(listener.host) ? 6 : 4;
-  const result = createServerHandle(listener.host, listener.port, addressType, undefined, 0);
+  const result = createServerHandle(ip, listener.port, net.isIPv6(ip) ? 6 : 4, undefined, 0);
   if (typeof result === 'number') throw bindError(listener, result);
   // libuv defers EADDRINUSE from bind() to the next call on the handle; getsockname() reports it.
   // Without this check a worker's listen() would auto-bind the unbound socket to a random port.

@@ -1,0 +1,70 @@
+import type { Socket } from 'node:net';
+import { createMessageConnection } from 'vscode-jsonrpc/node';
+import type { Logger as JsonRpcLogger, MessageConnection } from 'vscode-jsonrpc/node';
+import { IPC_ERROR_CODES, IpcError } from './errors.js';
+import { IpcMessageReader } from './message-reader.js';
+import { IpcMessageWriter } from './message-writer.js';
+
+/** The part of a pino logger this package uses; a pino logger (or a child) fits as is. */
+export interface IpcLogger {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info?(obj: object, msg?: string): void;
+  debug?(obj: object, msg?: string): void;
+}
+
+export interface IpcConnectionOptions {
+  /** Where framing errors, socket failures and vscode-jsonrpc's own complaints go. */
+  readonly logger: IpcLogger;
+  /** Largest frame body accepted and sent. Default 16 MiB (`DEFAULT_MAX_FRAME_BYTES`). */
+  readonly maxFrameBytes?: number;
+}
+
+/**
+ * A vscode-jsonrpc `MessageConnection` over a connected Unix socket, speaking our frames.
+ * Register handlers, then call `listen()`, as with any vscode-jsonrpc connection.
+ *
+ * Differences from a bare `createMessageConnection`:
+ * - a frame that is too large or does not decode closes the socket and is logged at `error`
+ *   with its `code`; a socket failure (e.g. ECONNRESET) is logged at `warn`;
+ * - when the socket closes, the connection is disposed, so pending requests reject at once
+ *   (vscode-jsonrpc's `ResponseError` with code `ErrorCodes.PendingResponseRejected`) instead of
+ *   waiting forever;
+ * - `dispose()` sends what is already queued, then closes the socket;
+ * - a response settles its request as soon as it is read, even if a notification the peer sent
+ *   before it is still queued (vscode-jsonrpc otherwise delivers everything one per loop turn).
+ */
+export function createIpcConnection(socket: Socket, options: IpcConnectionOptions): MessageConnection {
+  const { logger } = options;
+  const frameOptions = options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes };
+  const reader = new IpcMessageReader(socket, frameOptions);
+  const writer = new IpcMessageWriter(socket, frameOptions);
+
+  reader.onError((error) => {
+    const code = error instanceof IpcError ? error.code : undefined;
+    const level = code === IPC_ERROR_CODES.socket ? 'warn' : 'error';
+    logger[level]({ err: error, code }, `ipc connection closed: ${error.message}`);
+  });
+  writer.onError(([error]) => {
+    const code = error instanceof IpcError ? error.code : undefined;
+    logger.error({ err: error, code }, `ipc message not sent: ${error.message}`);
+  });
+
+  // A finite-looking maxParallelism with no limit switches vscode-jsonrpc to settling responses
+  // as soon as they are read, instead of one per loop turn behind queued messages: the same
+  // ordering for requests and notifications, ~20% less CPU per call at 64 outstanding (bench/rpc).
+  const connection = createMessageConnection(reader, writer, jsonRpcLogger(logger), { maxParallelism: Infinity });
+  connection.onClose(() => connection.dispose());
+  return connection;
+}
+
+/** Adapts our logger to the one vscode-jsonrpc reports its internal problems to. */
+function jsonRpcLogger(logger: IpcLogger): JsonRpcLogger {
+  const fields = { component: 'jsonrpc' };
+  return {
+    error: (message) => logger.error(fields, message),
+    warn: (message) => logger.warn(fields, message),
+    info: (message) => logger.info?.(fields, message),
+    log: (message) => logger.debug?.(fields, message),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The control socket's methods: `mosnctl` calls them, the supervisor serves them.
+ * Each is declared once here and imported by both sides, so a name or a type cannot drift.
+ */
+import { ParameterStructures, RequestType, RequestType0 } from 'vscode-jsonrpc/node';
+
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'exited';
+
+export interface WorkerStatus {
+  readonly id: number;
+  readonly pid: number;
+  readonly generation: number;
+  readonly state: WorkerState;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly restarts: number;
+  readonly connectionsActive: number;
+  readonly connectionsTotal: number;
+  readonly requestsTotal: number;
+}
+
+export interface SupervisorStatus {
+  readonly pid: number;
+  readonly version: string;
+  readonly configPath: string;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly generation: number;
+  /** The supervisor's lifecycle stage, as the supervisor names it. */
+  readonly state: string;
+}
+
+export interface ListenerStatus {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface StatusResult {
+  readonly supervisor: SupervisorStatus;
+  readonly workers: WorkerStatus[];
+  readonly listeners: ListenerStatus[];
+}
+
+export interface StopParams {
+  /** true: drain workers and plugins within their timeouts; false: stop them at once. */
+  readonly graceful: boolean;
+}
+
+/** The supervisor answers, then stops; the caller waits for the supervisor's pid to be gone. */
+export interface StopResult {
+  readonly accepted: true;
+}
+
+/** `control/status`: a snapshot of the supervisor, its workers and its listeners. */
+export const ControlStatus = new RequestType0<StatusResult, void>('control/status');
+
+/** `control/stop`: stop the supervisor and everything it started. */
+export const ControlStop = new RequestType<StopParams, StopResult, void>('control/stop', ParameterStructures.byName);
