@@ -33,6 +33,8 @@ export interface WorkersConfig {
   count: number;
   /** How long a draining worker may take to finish in-flight work. Default 30s. */
   drain_timeout: DurationMs;
+  /** How long a starting worker may take to report ready before its generation is abandoned. Default 10s. */
+  ready_timeout: DurationMs;
 }
 
 export interface ListenerConfig {

@@ -16,7 +16,7 @@ function expectedFull(source: string): MosnConfig {
     pid: join(dir, 'run/mosn.pid'),
     uds_dir: join(dir, 'run'),
     log_level: 'warn',
-    workers: { count: 4, drain_timeout: 90_000 },
+    workers: { count: 4, drain_timeout: 90_000, ready_timeout: 10_000 },
     listeners: [
       {
         name: 'http',
@@ -154,7 +154,7 @@ test('a minimal config gets every default', () => {
     pid: undefined,
     uds_dir: '/etc/mosn',
     log_level: 'info',
-    workers: { count: availableParallelism(), drain_timeout: 30_000 },
+    workers: { count: availableParallelism(), drain_timeout: 30_000, ready_timeout: 10_000 },
     listeners: [],
     routers: [],
     clusters: [],

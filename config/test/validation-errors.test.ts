@@ -77,7 +77,7 @@ test('an unknown key is an error at the key, with a did-you-mean for a near miss
 
 test('an unknown key far from any known one lists the keys that are allowed', () => {
   const err = failure('servers: [{}]\nworkers: { zzz: 1 }\n', 'w.yaml');
-  assertOneIssue(err, { file: 'w.yaml', line: 2, col: 12, path: 'workers.zzz', message: 'unknown key "zzz" in a workers; expected one of "count", "drain_timeout"' });
+  assertOneIssue(err, { file: 'w.yaml', line: 2, col: 12, path: 'workers.zzz', message: 'unknown key "zzz" in a workers; expected one of "count", "drain_timeout", "ready_timeout"' });
 });
 
 test('a key MOSN knows but MOSN.ts does not support yet says exactly that', () => {

@@ -17,9 +17,12 @@ export type { IpcConnectionOptions, IpcLogger } from './connection.js';
 export { connectUnix, listenUnix } from './unix-socket.js';
 export type { ConnectUnixOptions, ListenUnixOptions } from './unix-socket.js';
 
-export { ControlStatus, ControlStop } from './methods/control.js';
+export { ControlReload, ControlStatus, ControlStop } from './methods/control.js';
 export type {
   ListenerStatus,
+  ReloadErrorData,
+  ReloadParams,
+  ReloadResult,
   StatusResult,
   StopParams,
   StopResult,
@@ -27,6 +30,40 @@ export type {
   WorkerState,
   WorkerStatus,
 } from './methods/control.js';
+
+export {
+  PLUGIN_ENV,
+  PLUGIN_HOOKS,
+  PLUGIN_MAGIC_COOKIE,
+  PLUGIN_PROTOCOL_VERSION,
+  PLUGIN_RPC_ERROR_CODES,
+  PluginCall,
+  PluginCheckRequest,
+  PluginExit,
+  PluginHeartbeat,
+  PluginInitialize,
+  PluginInitialized,
+  PluginShutdown,
+} from './methods/plugin.js';
+export type {
+  CallParams,
+  CallResult,
+  CheckRequestAllow,
+  CheckRequestDeny,
+  CheckRequestParams,
+  CheckRequestResult,
+  CheckRequestRoute,
+  HeartbeatParams,
+  HeartbeatResult,
+  PluginConfigIssue,
+  PluginErrorData,
+  PluginHookName,
+  PluginInitializeParams,
+  PluginInitializeResult,
+  PluginRole,
+  PluginRpcErrorCode,
+  ShutdownResult,
+} from './methods/plugin.js';
 
 // vscode-jsonrpc, re-exported so that declaring methods and handling errors needs no direct import.
 export {

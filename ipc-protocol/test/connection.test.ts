@@ -20,7 +20,7 @@ import type { LogRecord, TestServer } from './helpers/ipc.js';
 import { Echo, Event, Hang } from './helpers/methods.js';
 
 const STATUS: StatusResult = {
-  supervisor: { pid: 4242, version: '0.1.0', configPath: '/etc/mosn/mosn.json', startedAt: 1_700_000_000_000, generation: 3, state: 'running' },
+  supervisor: { pid: 4242, version: '0.1.0', configPath: '/etc/mosn/mosn.json', startedAt: 1_700_000_000_000, generation: 3, state: 'running', reloads: { ok: 2, failed: 0 }, totals: { requests: 10, connections: 4 } },
   workers: [
     {
       id: 0,

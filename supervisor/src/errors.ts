@@ -12,6 +12,8 @@ export const SUPERVISOR_ERROR_CODES = Object.freeze({
   control: 'MOSN_ERR_CONTROL',
   /** The pid file could not be written. */
   pidFile: 'MOSN_ERR_PID_FILE',
+  /** A reload was asked for while another one runs, or while the supervisor starts or stops. */
+  reloadRefused: 'MOSN_ERR_RELOAD_REFUSED',
   /** Processes did not exit within the stop deadline. */
   stopTimeout: 'MOSN_ERR_STOP_TIMEOUT',
 } as const);

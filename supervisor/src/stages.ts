@@ -8,6 +8,7 @@ export const STAGES = [
   'binding-listeners',
   'starting-workers',
   'running',
+  'reloading',
   'stopping',
   'stopped',
 ] as const;

@@ -1,27 +1,41 @@
-// The master process: validates the config, owns the listening sockets, runs a generation of
+// The master process: validates the config, owns the listening sockets, runs generations of
 // workers, serves the control socket. It never touches user traffic.
-import os from 'node:os';
+//
+// Reload (transactional; the old generation is untouched until the new one is fully ready):
+//
+//   load + validate ──► bind new addresses ──► fork generation N+1 ──► all ready? ──no──► kill N+1,
+//        │ invalid: nothing changes                                      │                close what
+//        ▼                                                               yes              was bound,
+//      error                                                             ▼                error
+//                                                  N+1 serves; N drains in the background;
+//                                                  after N exits, sockets nobody uses are closed
+import path from 'node:path';
 import type { Logger } from 'pino';
-import { loadConfig, type MosnConfig } from '@mosn/config';
-import type { StatusResult } from '@mosn/ipc-protocol';
-import { WORKER_MAIN_PATH } from '@mosn/worker';
+import { loadConfig, type ListenerConfig, type MosnConfig } from '@mosn/config';
+import type { ReloadResult, StatusResult } from '@mosn/ipc-protocol';
+import type { WorkerCounters } from '@mosn/worker';
 import { ControlServer } from './control/control-server.js';
 import { controlSocketPath } from './control/socket-path.js';
+import { SUPERVISOR_ERROR_CODES, SupervisorError } from './errors.js';
 import { Generation } from './generation/generation.js';
 import type { RawOutput } from './generation/output-forwarder.js';
-import { ListenerSockets } from './listener/listener-sockets.js';
+import type { WorkerProcess } from './generation/worker-process.js';
+import { ListenerSockets, socketKey, type BoundListener } from './listener/listener-sockets.js';
 import { removePidFile, writePidFile } from './pid-file.js';
 import type { Stage } from './stages.js';
 import { VERSION } from './version.js';
+import { workerEntry } from './worker-entry.js';
+
+/** Generations allowed to drain at once; beyond it the oldest is killed (nginx keeps them unbounded and leaks). */
+const MAX_DRAINING_GENERATIONS = 2;
 
 export interface SupervisorOptions {
   configPath: string;
-  /** Overrides `workers.count` from the config (mosnctl start --workers N). */
+  /** Overrides `workers.count` from the config (mosnctl start --workers N); kept across reloads. */
   workers?: number | undefined;
   logger: Logger;
   /** Where worker output goes (the supervisor's own stdout, line by line). */
   output: RawOutput;
-  readyTimeoutMs?: number | undefined;
 }
 
 export class Supervisor {
@@ -29,6 +43,11 @@ export class Supervisor {
   readonly startedAt = Date.now();
   readonly #logger: Logger;
   readonly #listeners = new ListenerSockets();
+  readonly #draining = new Set<Generation>();
+  /** What exited workers served, so totals never go backwards. */
+  readonly #retired: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
+  readonly #reloads = { ok: 0, failed: 0 };
+  #configPath: string;
   #config: MosnConfig | undefined;
   #control: ControlServer | undefined;
   #current: Generation | undefined;
@@ -40,6 +59,7 @@ export class Supervisor {
 
   constructor(private readonly options: SupervisorOptions) {
     this.#logger = options.logger.child({ component: 'supervisor' });
+    this.#configPath = path.resolve(options.configPath);
   }
 
   get config(): MosnConfig | undefined {
@@ -50,7 +70,7 @@ export class Supervisor {
   async start(): Promise<void> {
     try {
       this.stage = 'loading-config';
-      const config = await loadConfig(this.options.configPath);
+      const config = await loadConfig(this.#configPath);
       this.#config = config;
       this.options.logger.level = config.log_level;
 
@@ -58,23 +78,69 @@ export class Supervisor {
       this.#control = await ControlServer.open(controlSocketPath(config), this, this.options.logger);
 
       this.stage = 'binding-listeners';
-      await this.#listeners.bindAll(config.listeners);
+      const { bound } = await this.#listeners.bindAll(config.listeners);
 
       this.stage = 'starting-workers';
-      const generation = this.#newGeneration(config);
+      const generation = this.#newGeneration(config, bound);
       await generation.start();
       this.#current = generation;
 
       if (config.pid !== undefined) await writePidFile(config.pid, process.pid);
       this.stage = 'running';
-      this.#logger.info(
-        { workers: generation.pids, listeners: this.#listeners.list().map((l) => `${l.name} ${l.address} (port ${l.port})`) },
-        'mosn started',
-      );
+      this.#logger.info({ workers: generation.pids, listeners: describeListeners(bound) }, 'mosn started');
     } catch (err) {
       await this.#current?.stop();
       await this.#teardown();
       throw err;
+    }
+  }
+
+  /**
+   * Replaces the serving generation with one built from the config on disk (and the worker code on
+   * disk). Throws, with nothing changed, when the config is invalid or a new worker fails to start.
+   */
+  async reload(configPath?: string): Promise<ReloadResult> {
+    if (this.stage !== 'running') {
+      const why = this.stage === 'reloading' ? 'another reload is in progress' : `the supervisor is ${this.stage}`;
+      throw new SupervisorError(SUPERVISOR_ERROR_CODES.reloadRefused, `reload refused: ${why}`);
+    }
+    this.stage = 'reloading';
+    const started = Date.now();
+    const file = configPath === undefined ? this.#configPath : path.resolve(configPath);
+    this.#logger.info({ config: file }, 'reload started');
+    let added: string[] = [];
+    try {
+      const config = await loadConfig(file);
+      const sockets = await this.#listeners.bindAll(config.listeners);
+      added = sockets.added;
+      const generation = this.#newGeneration(config, sockets.bound);
+      await generation.start();
+
+      const old = this.#current;
+      this.#current = generation;
+      this.#config = config;
+      this.#configPath = file;
+      this.options.logger.level = config.log_level;
+      const draining = old === undefined ? [] : this.#drainInBackground(old);
+      const removed = this.#listenersRemoved(old?.config.listeners ?? [], config.listeners);
+      this.#reloads.ok += 1;
+      const result: ReloadResult = {
+        generation: generation.number,
+        pids: generation.pids,
+        draining,
+        durationMs: Date.now() - started,
+        listenersAdded: this.#listenersRemoved(config.listeners, old?.config.listeners ?? []),
+        listenersRemoved: removed,
+      };
+      this.#logger.info(result, 'reload done');
+      return result;
+    } catch (err) {
+      this.#listeners.closeKeys(added);
+      this.#reloads.failed += 1;
+      this.#logger.error({ err }, 'reload failed; the serving generation is unchanged');
+      throw err;
+    } finally {
+      if (this.stage === 'reloading') this.stage = 'running';
     }
   }
 
@@ -85,44 +151,86 @@ export class Supervisor {
   }
 
   async status(): Promise<StatusResult> {
-    const workers = (await this.#current?.status()) ?? [];
+    const generations = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])];
+    const workers = (await Promise.all(generations.map((g) => g.status()))).flat();
+    const live = generations.flatMap((g) => g.workers()).filter((w) => w.state !== 'exited');
     return {
       supervisor: {
         pid: process.pid,
         version: VERSION,
-        configPath: this.#config?.source ?? this.options.configPath,
+        configPath: this.#configPath,
         startedAt: this.startedAt,
         generation: this.#current?.number ?? 0,
         state: this.stage,
+        reloads: { ...this.#reloads },
+        totals: {
+          requests: this.#retired.requestsTotal + sum(live, (w) => w.lastCounters.requestsTotal),
+          connections: this.#retired.connectionsTotal + sum(live, (w) => w.lastCounters.connectionsTotal),
+        },
       },
       workers,
-      listeners: this.#listeners.list().map((l) => ({ name: l.name, address: l.address, port: l.port })),
+      listeners: (this.#current?.listeners ?? []).map((l) => ({ name: l.name, address: l.address, port: l.port })),
     };
   }
 
-  #newGeneration(config: MosnConfig): Generation {
+  #newGeneration(config: MosnConfig, listeners: BoundListener[]): Generation {
     this.#generationCounter += 1;
     return new Generation({
       number: this.#generationCounter,
       config,
-      workerCount: this.options.workers ?? config.workers.count ?? os.availableParallelism(),
-      entry: WORKER_MAIN_PATH,
-      listeners: this.#listeners.list(),
+      workerCount: this.options.workers ?? config.workers.count,
+      entry: workerEntry(),
+      listeners,
       logger: this.options.logger,
       output: this.options.output,
-      readyTimeoutMs: this.options.readyTimeoutMs ?? 10_000,
+      readyTimeoutMs: config.workers.ready_timeout,
+      onWorkerExit: (worker) => this.#retire(worker),
     });
+  }
+
+  #retire(worker: WorkerProcess): void {
+    this.#retired.requestsTotal += worker.lastCounters.requestsTotal;
+    this.#retired.connectionsTotal += worker.lastCounters.connectionsTotal;
+  }
+
+  /** Drains `old` without waiting; returns its pids. Keeps at most MAX_DRAINING_GENERATIONS. */
+  #drainInBackground(old: Generation): number[] {
+    const pids = old.pids;
+    this.#draining.add(old);
+    const deadline = Date.now() + old.config.workers.drain_timeout;
+    void old.drain(deadline).then(() => {
+      this.#draining.delete(old);
+      this.#closeUnusedSockets();
+      this.#logger.info({ generation: old.number, pids }, 'old generation drained');
+    });
+    while (this.#draining.size > MAX_DRAINING_GENERATIONS) {
+      const oldest = [...this.#draining][0];
+      if (oldest === undefined) break;
+      this.#draining.delete(oldest);
+      this.#logger.warn({ generation: oldest.number, pids: oldest.pids }, 'too many generations draining; killing the oldest');
+      void oldest.kill().then(() => this.#closeUnusedSockets());
+    }
+    return pids;
+  }
+
+  #closeUnusedSockets(): void {
+    if (this.stage === 'stopping' || this.stage === 'stopped') return;
+    const inUse = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])].map((g) => g.config.listeners);
+    const closed = this.#listeners.closeUnused(inUse);
+    if (closed.length > 0) this.#logger.info({ closed }, 'closed listening sockets no longer configured');
+  }
+
+  /** Names of the listeners of `before` whose address `after` does not have. */
+  #listenersRemoved(before: readonly ListenerConfig[], after: readonly ListenerConfig[]): string[] {
+    return before.filter((l) => !hasAddress(after, l)).map((l) => l.name);
   }
 
   async #stop(graceful: boolean): Promise<void> {
     this.stage = 'stopping';
     const drainMs = this.#config?.workers.drain_timeout ?? 30_000;
     this.#logger.info({ graceful, drainMs: graceful ? drainMs : 0 }, 'mosn stopping');
-    const generation = this.#current;
-    if (generation !== undefined) {
-      if (graceful) await generation.drain(Date.now() + drainMs);
-      else await generation.stop();
-    }
+    const generations = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])];
+    await Promise.all(generations.map((g) => (graceful ? g.drain(Date.now() + drainMs) : g.stop())));
     await this.#teardown();
     this.#logger.info('mosn stopped');
   }
@@ -135,4 +243,17 @@ export class Supervisor {
     this.stage = 'stopped';
     this.#resolveStopped();
   }
+}
+
+function hasAddress(listeners: readonly ListenerConfig[], listener: ListenerConfig): boolean {
+  const key = socketKey(listener);
+  return listeners.some((l) => socketKey(l) === key);
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((n, item) => n + value(item), 0);
+}
+
+function describeListeners(bound: readonly BoundListener[]): string[] {
+  return bound.map((l) => `${l.name} ${l.address} (port ${l.port})`);
 }

@@ -55,7 +55,7 @@ async function drainOnce(deadline: number): Promise<void> {
   await server.stopAccepting();
   const { forced } = await server.drain(deadline);
   logger.info({ forced }, 'worker drained');
-  await send({ type: 'drained', forced });
+  await send({ type: 'drained', forced, counters: server.stats() });
   await exit(0);
 }
 
@@ -103,8 +103,9 @@ function onMessage(message: SupervisorToWorker, handle: unknown): void {
 process.on('message', onMessage as (message: unknown, handle: unknown) => void);
 // The supervisor is gone (even SIGKILLed): a worker without a master must not keep serving.
 process.on('disconnect', () => void exit(0));
-// Ctrl+C reaches the whole process group; the supervisor decides how workers stop.
+// Ctrl+C and a terminal hang-up reach the whole process group; the supervisor decides what workers do.
 process.on('SIGINT', () => undefined);
+process.on('SIGHUP', () => undefined);
 // A SIGTERM sent to the worker alone (an operator, a process manager): drain like a stop would.
 process.on('SIGTERM', () => void drain(Date.now() + drainTimeoutMs));
 process.on('uncaughtException', (err) => fatal('MOSN_ERR_WORKER_CRASH', `uncaught exception: ${err.message}`, err));

@@ -11,6 +11,7 @@ import { listenerSchema } from './listener.js';
 import { routerConfigSchema } from './router.js';
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 // MOSN's level names (pkg/configmanager) → pino's.
 const LOG_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', FATAL: 'fatal' } as const;
@@ -36,6 +37,7 @@ export function rootSchema(context: RootContext) {
   const workers = mosnObject('workers', {
     count: z.number().int().min(1).max(1024).default(() => availableParallelism()),
     drain_timeout: duration().default(DEFAULT_DRAIN_TIMEOUT_MS),
+    ready_timeout: duration().default(DEFAULT_READY_TIMEOUT_MS),
   });
   const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(context.baseDir, p));
 
@@ -57,6 +59,7 @@ export function rootSchema(context: RootContext) {
       workers: {
         count: root.workers?.count ?? availableParallelism(),
         drain_timeout: root.workers?.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT_MS,
+        ready_timeout: root.workers?.ready_timeout ?? DEFAULT_READY_TIMEOUT_MS,
       },
       listeners: first.listeners,
       routers: first.routers,

@@ -28,6 +28,12 @@ export interface SupervisorStatus {
   readonly generation: number;
   /** The supervisor's lifecycle stage, as the supervisor names it. */
   readonly state: string;
+  readonly reloads: { readonly ok: number; readonly failed: number };
+  /**
+   * Served since the supervisor started, over every worker that ever ran (the live ones and the
+   * ones that exited), so that it never goes backwards across reloads and restarts.
+   */
+  readonly totals: { readonly requests: number; readonly connections: number };
 }
 
 export interface ListenerStatus {
@@ -57,3 +63,33 @@ export const ControlStatus = new RequestType0<StatusResult, void>('control/statu
 
 /** `control/stop`: stop the supervisor and everything it started. */
 export const ControlStop = new RequestType<StopParams, StopResult, void>('control/stop', ParameterStructures.byName);
+
+export interface ReloadParams {
+  /** Config file to load; default: the file the supervisor was started with (re-read from disk). */
+  readonly configPath?: string;
+}
+
+export interface ReloadResult {
+  readonly generation: number;
+  /** Pids of the new generation, all ready. */
+  readonly pids: number[];
+  /** Pids of the old generation, now draining. */
+  readonly draining: number[];
+  readonly durationMs: number;
+  readonly listenersAdded: string[];
+  readonly listenersRemoved: string[];
+}
+
+/**
+ * Data of the `ResponseError` a failed reload answers with. Nothing changed: the old generation
+ * keeps serving.
+ */
+export interface ReloadErrorData {
+  /** The stable error code (`MOSN_ERR_CONFIG_INVALID`, `MOSN_ERR_WORKER_START`, `MOSN_ERR_RELOAD_IN_PROGRESS`, …). */
+  readonly code: string;
+  /** Last lines of the failing worker's output, when a worker failed. */
+  readonly workerLog: string[];
+}
+
+/** `control/reload`: start a new generation from the config on disk, then drain the old one. */
+export const ControlReload = new RequestType<ReloadParams, ReloadResult, ReloadErrorData>('control/reload', ParameterStructures.byName);

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
+import { reloadCommand } from './commands/reload.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
@@ -37,6 +38,13 @@ export async function run(argv: readonly string[]): Promise<number> {
     .requiredOption(...config)
     .option('--fast', 'do not drain: close connections at once')
     .action(async (o: { config: string; fast?: boolean }) => void (result = await stopCommand(o)));
+
+  program
+    .command('reload')
+    .description('load the config (and worker code) from disk into a new generation of workers, then drain the old one')
+    .requiredOption(...config)
+    .option('--json', 'print JSON')
+    .action(async (o: { config: string; json?: boolean }) => void (result = await reloadCommand(o)));
 
   program
     .command('status')

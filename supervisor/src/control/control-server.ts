@@ -2,12 +2,25 @@
 // A client that sends garbage loses its own connection; the supervisor carries on.
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { ControlStatus, ControlStop, IPC_ERROR_CODES, createIpcConnection, listenUnix, type StatusResult } from '@mosn/ipc-protocol';
+import {
+  ControlReload,
+  ControlStatus,
+  ControlStop,
+  IPC_ERROR_CODES,
+  RPC_ERROR_CODES,
+  ResponseError,
+  createIpcConnection,
+  listenUnix,
+  type ReloadErrorData,
+  type ReloadResult,
+  type StatusResult,
+} from '@mosn/ipc-protocol';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 
 export interface ControlTarget {
   status(): Promise<StatusResult>;
   stop(graceful: boolean): Promise<void>;
+  reload(configPath?: string): Promise<ReloadResult>;
 }
 
 export class ControlServer {
@@ -51,6 +64,18 @@ function accept(socket: Socket, sockets: Set<Socket>, target: ControlTarget, log
     // Answer first: the stop closes this very socket.
     setImmediate(() => void target.stop(graceful));
     return { accepted: true as const };
+  });
+  connection.onRequest(ControlReload, async ({ configPath }) => {
+    try {
+      return await target.reload(configPath);
+    } catch (err) {
+      // The caller (mosnctl reload) prints the message, the code and the failing worker's lines.
+      const data: ReloadErrorData = {
+        code: typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : SUPERVISOR_ERROR_CODES.control,
+        workerLog: err instanceof SupervisorError ? [...err.workerLog] : [],
+      };
+      return new ResponseError<ReloadErrorData>(RPC_ERROR_CODES.failed, err instanceof Error ? err.message : String(err), data);
+    }
   });
   connection.listen();
 }

@@ -17,6 +17,8 @@ export interface GenerationOptions {
   logger: Logger;
   output: RawOutput;
   readyTimeoutMs: number;
+  /** Called once for every worker process of this generation that exits (crash, drain, kill). */
+  onWorkerExit?: (worker: WorkerProcess) => void;
 }
 
 interface Slot {
@@ -58,6 +60,10 @@ export class Generation {
     for (const [id, slot] of this.#slots) this.#watch(id, slot.worker);
   }
 
+  get listeners(): readonly BoundListener[] {
+    return this.options.listeners;
+  }
+
   get pids(): number[] {
     return [...this.#slots.values()].map((s) => s.worker.pid);
   }
@@ -65,7 +71,7 @@ export class Generation {
   async status(): Promise<WorkerStatus[]> {
     return Promise.all(
       [...this.#slots.entries()].map(async ([id, slot]) => {
-        const counters = await slot.worker.stats();
+        const counters = (await slot.worker.stats()) ?? slot.worker.lastCounters;
         return {
           id,
           pid: slot.worker.pid,
@@ -73,9 +79,9 @@ export class Generation {
           state: slot.worker.state,
           startedAt: slot.worker.startedAt,
           restarts: slot.restarts,
-          connectionsActive: counters?.connectionsActive ?? 0,
-          connectionsTotal: counters?.connectionsTotal ?? 0,
-          requestsTotal: counters?.requestsTotal ?? 0,
+          connectionsActive: counters.connectionsActive,
+          connectionsTotal: counters.connectionsTotal,
+          requestsTotal: counters.requestsTotal,
         };
       }),
     );
@@ -99,8 +105,22 @@ export class Generation {
   }
 
   #fork(id: number): WorkerProcess {
-    const { number, config, entry, listeners, logger, output, readyTimeoutMs } = this.options;
-    return new WorkerProcess({ workerId: id, generation: number, entry, config, listeners, logger, output, readyTimeoutMs });
+    const { number, config, entry, listeners, logger, output, readyTimeoutMs, onWorkerExit } = this.options;
+    const worker = new WorkerProcess({ workerId: id, generation: number, entry, config, listeners, logger, output, readyTimeoutMs });
+    if (onWorkerExit !== undefined) void worker.exited.then(() => onWorkerExit(worker));
+    return worker;
+  }
+
+  /** The live worker processes (one per slot). */
+  workers(): WorkerProcess[] {
+    return [...this.#slots.values()].map((s) => s.worker);
+  }
+
+  /** SIGKILLs every worker (a generation beyond the bound of draining ones). */
+  async kill(): Promise<void> {
+    this.#stopSupervising();
+    for (const slot of this.#slots.values()) slot.worker.kill();
+    await Promise.all([...this.#slots.values()].map((s) => s.worker.exited));
   }
 
   #watch(id: number, worker: WorkerProcess): void {

@@ -37,6 +37,8 @@ export class WorkerProcess {
   readonly startedAt = Date.now();
   readonly exited: Promise<WorkerExit>;
   state: WorkerState = 'starting';
+  /** The counters from the worker's latest report; what it served is kept after it exits. */
+  lastCounters: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
 
   readonly #child: ChildProcess;
   readonly #output: OutputForwarder;
@@ -167,14 +169,17 @@ export class WorkerProcess {
         this.#onReady?.();
         return;
       case 'stats':
+        this.lastCounters = message.counters;
         this.#pendingStats.get(message.id)?.(message.counters);
+        return;
+      case 'drained':
+        this.lastCounters = message.counters;
         return;
       case 'fatal':
         this.#fatal = message.message;
         this.#logger.error({ code: message.code }, message.message);
         return;
       case 'listening':
-      case 'drained':
         return;
     }
   }

@@ -19,6 +19,15 @@ export interface RawTcpHandle {
 
 type CreateServerHandle = (address: string, port: number, addressType: number, fd: undefined, flags: number) => RawTcpHandle | number;
 
+/** One kernel socket, keyed by the address it was bound for (so renaming a listener keeps it). */
+export interface BoundSocket {
+  key: string;
+  address: string;
+  port: number;
+  handle: RawTcpHandle;
+}
+
+/** A listener of one config and the socket it uses; what a worker is handed. */
 export interface BoundListener {
   name: string;
   address: string;
@@ -26,39 +35,62 @@ export interface BoundListener {
   handle: RawTcpHandle;
 }
 
-export class ListenerSockets {
-  readonly #bound = new Map<string, BoundListener>();
+/**
+ * Sockets are shared by every generation whose config has a listener on the same address. Port 0
+ * means "any free port", so two such listeners are different sockets: those are told apart, and
+ * kept across reloads, by listener name.
+ */
+export function socketKey(listener: Pick<ListenerConfig, 'host' | 'port' | 'name'>): string {
+  return listener.port === 0 ? `${listener.host}:0/${listener.name}` : `${listener.host}:${listener.port}`;
+}
 
-  /** Binds each listener not bound yet; an address already bound keeps its socket. */
-  async bindAll(listeners: readonly ListenerConfig[]): Promise<void> {
-    const created: string[] = [];
+export class ListenerSockets {
+  readonly #bound = new Map<string, BoundSocket>();
+
+  /**
+   * Makes sure every listener of `listeners` has a socket: an address bound before keeps its
+   * socket (never re-bound), a new one is bound now. Returns the listeners with their sockets and
+   * the keys bound by this call; on failure, what this call bound is closed again.
+   */
+  async bindAll(listeners: readonly ListenerConfig[]): Promise<{ bound: BoundListener[]; added: string[] }> {
+    const added: string[] = [];
     try {
       for (const listener of listeners) {
-        if (this.#bound.has(listener.name)) continue;
-        this.#bound.set(listener.name, bindOne(listener, await resolveHost(listener)));
-        created.push(listener.name);
+        const key = socketKey(listener);
+        if (this.#bound.has(key)) continue;
+        this.#bound.set(key, bindOne(listener, await resolveHost(listener)));
+        added.push(key);
       }
     } catch (err) {
-      for (const name of created) this.close(name);
+      this.closeKeys(added);
       throw err;
+    }
+    return { bound: listeners.map((l) => this.#use(l)), added };
+  }
+
+  #use(listener: ListenerConfig): BoundListener {
+    const socket = this.#bound.get(socketKey(listener));
+    if (socket === undefined) throw new Error(`unreachable: no socket bound for listener "${listener.name}"`);
+    return { name: listener.name, address: listener.address, port: socket.port, handle: socket.handle };
+  }
+
+  /** Closes every socket no config in `inUse` listens on; returns the keys closed. */
+  closeUnused(inUse: readonly (readonly ListenerConfig[])[]): string[] {
+    const keep = new Set(inUse.flatMap((listeners) => listeners.map(socketKey)));
+    const unused = [...this.#bound.keys()].filter((key) => !keep.has(key));
+    this.closeKeys(unused);
+    return unused;
+  }
+
+  closeKeys(keys: readonly string[]): void {
+    for (const key of keys) {
+      this.#bound.get(key)?.handle.close();
+      this.#bound.delete(key);
     }
   }
 
-  get(name: string): BoundListener | undefined {
-    return this.#bound.get(name);
-  }
-
-  list(): BoundListener[] {
-    return [...this.#bound.values()];
-  }
-
-  close(name: string): void {
-    this.#bound.get(name)?.handle.close();
-    this.#bound.delete(name);
-  }
-
   closeAll(): void {
-    for (const name of [...this.#bound.keys()]) this.close(name);
+    this.closeKeys([...this.#bound.keys()]);
   }
 }
 
@@ -76,7 +108,7 @@ async function resolveHost(listener: ListenerConfig): Promise<string> {
   }
 }
 
-function bindOne(listener: ListenerConfig, ip: string): BoundListener {
+function bindOne(listener: ListenerConfig, ip: string): BoundSocket {
   const createServerHandle = (net as unknown as { _createServerHandle: CreateServerHandle })._createServerHandle;
   const result = createServerHandle(ip, listener.port, net.isIPv6(ip) ? 6 : 4, undefined, 0);
   if (typeof result === 'number') throw bindError(listener, result);
@@ -88,7 +120,7 @@ function bindOne(listener: ListenerConfig, ip: string): BoundListener {
     result.close();
     throw bindError(listener, rc);
   }
-  return { name: listener.name, address: listener.address, port: out.port ?? listener.port, handle: result };
+  return { key: socketKey(listener), address: listener.address, port: out.port ?? listener.port, handle: result };
 }
 
 function bindError(listener: ListenerConfig, errno: number): SupervisorError {

@@ -119,12 +119,17 @@ export class RunningMosn {
 }
 
 /** Writes `config` into a fresh temp dir (which is also its uds_dir), starts mosnctl, waits for ready workers. */
-export async function startMosn(t: TestContext, config: unknown, options: { workers?: number; args?: string[] } = {}): Promise<RunningMosn> {
+export async function startMosn(
+  t: TestContext,
+  config: unknown,
+  options: { workers?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningMosn> {
   const dir = await tempDir(t);
   const configFile = await writeConfig(dir, config);
   const workers = options.workers ?? 2;
   const child = spawn(process.execPath, [MOSNCTL, 'start', '-c', configFile, '--workers', String(workers), ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   const mosn = new RunningMosn(dir, configFile, child);
   t.after(async () => {

@@ -31,7 +31,7 @@ export type WorkerToSupervisor =
   | { type: 'listening'; name: string; port: number }
   | { type: 'ready' }
   | { type: 'stats'; id: number; counters: WorkerCounters }
-  | { type: 'drained'; forced: number }
+  | { type: 'drained'; forced: number; counters: WorkerCounters }
   | { type: 'fatal'; code: string; message: string };
 
 /** Env variables the supervisor sets on a worker so its very first log lines carry its identity. */

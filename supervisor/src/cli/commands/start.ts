@@ -20,11 +20,14 @@ export async function startCommand(options: StartOptions): Promise<number> {
     output: { write: (line) => destination.write(`${line}\n`) },
   });
 
-  // SIGTERM (systemd, kill, docker stop) drains; SIGINT (Ctrl+C) stops at once.
+  // SIGTERM (systemd, kill, docker stop) drains; SIGINT (Ctrl+C) stops at once; SIGHUP reloads
+  // (the supervisor logs the outcome; a failed reload changes nothing).
   const onTerm = (): void => void supervisor.stop(true);
   const onInt = (): void => void supervisor.stop(false);
+  const onHup = (): void => void supervisor.reload().catch(() => undefined);
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
+  process.on('SIGHUP', onHup);
   try {
     await supervisor.start();
   } catch (err) {
@@ -34,5 +37,6 @@ export async function startCommand(options: StartOptions): Promise<number> {
   await supervisor.stopped;
   process.off('SIGTERM', onTerm);
   process.off('SIGINT', onInt);
+  process.off('SIGHUP', onHup);
   return EXIT.ok;
 }
