@@ -35,6 +35,10 @@ export function crossReferenceIssues(root: unknown): RawIssue[] {
   unique(namesOf(isRecord(server) ? server['listeners'] : undefined, listenersPath, 'name'), 'listener name', issues);
   listenerAddresses(listeners, issues);
 
+  const plugins = namesOf(isRecord(root) ? root['plugins'] : undefined, ['plugins'], 'name');
+  unique(plugins, 'plugin name', issues);
+  const pluginNames = [...new Set(plugins.map((p) => p.name))];
+
   const clusterNames = [...new Set(clusters.map((c) => c.name))];
   const routerNames = [...new Set(routers.map((r) => r.name))];
   for (const { value, path } of listeners) {
@@ -48,7 +52,14 @@ export function crossReferenceIssues(root: unknown): RawIssue[] {
         reference(config['router_config_name'], [...filterPath, 'config', 'router_config_name'], routerNames, 'router config', 'servers[0].routers', issues);
       } else if (filter['type'] === 'tcp_proxy') {
         reference(config['cluster'], [...filterPath, 'config', 'cluster'], clusterNames, 'cluster', 'cluster_manager.clusters', issues);
+        if (Array.isArray(value['stream_filters']) && value['stream_filters'].length > 0) {
+          issues.push({ path: [...path, 'stream_filters'], message: 'stream filters apply to HTTP ("proxy") listeners; this listener is a "tcp_proxy"' });
+        }
       }
+    }
+    for (const { value: streamFilter, path: sfPath } of entries(value['stream_filters'], [...path, 'stream_filters'])) {
+      const config = streamFilter['config'];
+      if (isRecord(config)) reference(config['plugin'], [...sfPath, 'config', 'plugin'], pluginNames, 'plugin', 'plugins', issues);
     }
   }
 

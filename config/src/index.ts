@@ -23,4 +23,7 @@ export type {
   DirectResponseConfig,
   ClusterConfig,
   HostConfig,
+  FailureMode,
+  PluginConfig,
+  StreamFilterConfig,
 } from './types.js';

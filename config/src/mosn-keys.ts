@@ -22,6 +22,10 @@ export const OBJECT_KINDS = {
   cluster: 'cluster',
   host: 'host',
   workers: 'workers',
+  plugin: 'plugin',
+  streamFilter: 'stream filter',
+  pluginFilter: 'plugin stream filter',
+  filterCache: 'decision cache',
 } as const;
 
 export type ObjectKind = keyof typeof OBJECT_KINDS;
@@ -46,7 +50,7 @@ export const MOSN_UNSUPPORTED_KEYS: Readonly<Record<ObjectKind, readonly string[
   ],
   listener: [
     'type', 'reuseport', 'network', 'use_original_dst', 'access_logs', 'listener_filters',
-    'stream_filters', 'inspector', 'connection_idle_timeout', 'default_read_buffer_size',
+    'inspector', 'connection_idle_timeout', 'default_read_buffer_size',
   ],
   filterChain: ['match', 'tls_context', 'tls_context_set'],
   networkFilter: ['go_plugin_config'],
@@ -75,6 +79,10 @@ export const MOSN_UNSUPPORTED_KEYS: Readonly<Record<ObjectKind, readonly string[
   ],
   host: ['hostname', 'metadata', 'tls_disable'],
   workers: [],
+  plugin: [],
+  streamFilter: [],
+  pluginFilter: [],
+  filterCache: [],
 };
 
 /** Values MOSN accepts for an enumerated setting that MOSN.ts does not support yet. */
@@ -82,6 +90,10 @@ export const MOSN_UNSUPPORTED_VALUES = {
   networkFilterType: [
     'connection_manager', 'udp_proxy', 'fault_inject', 'rpc_proxy', 'x_proxy', 'transcoder', 'grpc',
     'tunnel',
+  ],
+  streamFilterType: [
+    'fault', 'faultinject', 'healthcheck', 'mixer', 'gzip', 'dsl', 'flowcontrol', 'payloadlimit',
+    'stats', 'transcoder', 'mirror', 'ipaccess', 'grpcmetric', 'seata', 'proxywasm', 'header_to_metadata',
   ],
   protocol: ['Auto', 'Http2', 'X', 'bolt', 'boltv2', 'dubbo', 'tars'],
   clusterType: ['STATIC', 'DYNAMIC', 'EDS', 'ORIGINAL_DST', 'STRICT_DNS'],

@@ -23,6 +23,29 @@ export interface MosnConfig {
   listeners: ListenerConfig[];
   routers: RouterConfig[];
   clusters: ClusterConfig[];
+  /** Our extension (top-level key `plugins`): out-of-process extensions the supervisor runs. */
+  plugins: PluginConfig[];
+}
+
+export type FailureMode = 'closed' | 'open';
+
+export interface PluginConfig {
+  name: string;
+  /** The executable; a relative path with a slash is resolved against the config file's folder. */
+  command: string;
+  args: string[];
+  /** Added to the plugin's environment (which is otherwise the supervisor's). */
+  env: Record<string, string>;
+  /** Handed to the plugin in `initialize`, validated there by the plugin's own schema. */
+  config: unknown;
+  /** Per-call timeout for workers' calls. Default 200ms. */
+  timeout: DurationMs;
+  /** What a stream filter does when the plugin cannot answer; undefined: the filter's default. */
+  failure_mode: FailureMode | undefined;
+  /** Time allowed from launch to the handshake line and a successful initialize. Default 5s. */
+  start_timeout: DurationMs;
+  /** The working directory of the plugin process: the config file's folder. */
+  cwd: string;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -49,6 +72,25 @@ export interface ListenerConfig {
   bind_port: boolean;
   /** Exactly one chain for now. */
   filter_chains: FilterChainConfig[];
+  /** HTTP stream filters run on each request of the listener's `proxy` filter, in order. */
+  stream_filters: StreamFilterConfig[];
+}
+
+/**
+ * `auth` and `plugin` both ask a plugin's request check; they differ in defaults: `auth` fails
+ * closed with 403, `plugin` follows the plugin's failure_mode (default open) with 503.
+ */
+export interface StreamFilterConfig {
+  type: 'auth' | 'plugin';
+  config: {
+    /** Name of an entry of `plugins`. */
+    plugin: string;
+    failure_mode: FailureMode;
+    /** Status answered when failing closed. Default 403 for auth, 503 for plugin. */
+    failure_status: number;
+    /** Cache allow/deny decisions by the value of one request header, for `ttl`. */
+    cache: { header: string; ttl: DurationMs; max_entries: number } | undefined;
+  };
 }
 
 export interface FilterChainConfig {

@@ -34,6 +34,7 @@ function expectedFull(source: string): MosnConfig {
             ],
           },
         ],
+        stream_filters: [],
       },
       {
         name: 'redis',
@@ -42,6 +43,7 @@ function expectedFull(source: string): MosnConfig {
         port: 6380,
         bind_port: true,
         filter_chains: [{ filters: [{ type: 'tcp_proxy', config: { cluster: 'redis', idle_timeout: 300_000 } }] }],
+        stream_filters: [],
       },
     ],
     routers: [
@@ -134,6 +136,7 @@ function expectedFull(source: string): MosnConfig {
         hosts: [],
       },
     ],
+    plugins: [],
   };
 }
 
@@ -158,6 +161,7 @@ test('a minimal config gets every default', () => {
     listeners: [],
     routers: [],
     clusters: [],
+    plugins: [],
   });
 });
 

@@ -17,9 +17,11 @@ export type { IpcConnectionOptions, IpcLogger } from './connection.js';
 export { connectUnix, listenUnix } from './unix-socket.js';
 export type { ConnectUnixOptions, ListenUnixOptions } from './unix-socket.js';
 
-export { ControlReload, ControlStatus, ControlStop } from './methods/control.js';
+export { ControlPluginList, ControlPluginRestart, ControlReload, ControlStatus, ControlStop } from './methods/control.js';
 export type {
   ListenerStatus,
+  PluginRestartParams,
+  PluginStatus,
   ReloadErrorData,
   ReloadParams,
   ReloadResult,

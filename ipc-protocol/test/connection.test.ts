@@ -35,6 +35,7 @@ const STATUS: StatusResult = {
     },
   ],
   listeners: [{ name: 'http', address: '0.0.0.0', port: 2045 }],
+  plugins: [],
 };
 
 async function echoServer(t: TestContext): Promise<TestServer> {

@@ -14,6 +14,10 @@ export const SUPERVISOR_ERROR_CODES = Object.freeze({
   pidFile: 'MOSN_ERR_PID_FILE',
   /** A reload was asked for while another one runs, or while the supervisor starts or stops. */
   reloadRefused: 'MOSN_ERR_RELOAD_REFUSED',
+  /** A plugin did not start: no handshake, exited, initialize refused (e.g. its config is invalid). */
+  pluginStart: 'MOSN_ERR_PLUGIN_START',
+  /** mosnctl named a plugin the config does not have. */
+  pluginUnknown: 'MOSN_ERR_PLUGIN_UNKNOWN',
   /** Processes did not exit within the stop deadline. */
   stopTimeout: 'MOSN_ERR_STOP_TIMEOUT',
 } as const);

@@ -6,6 +6,7 @@ export const STAGES = [
   'loading-config',
   'opening-control-socket',
   'binding-listeners',
+  'starting-plugins',
   'starting-workers',
   'running',
   'reloading',

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, type ListenerConfig, type MosnConfig } from '@mosn/config';
 import type { ReloadResult, StatusResult } from '@mosn/ipc-protocol';
-import type { WorkerCounters } from '@mosn/worker';
+import type { PluginEndpoint, WorkerCounters } from '@mosn/worker';
 import { ControlServer } from './control/control-server.js';
 import { controlSocketPath } from './control/socket-path.js';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from './errors.js';
@@ -22,6 +22,7 @@ import type { RawOutput } from './generation/output-forwarder.js';
 import type { WorkerProcess } from './generation/worker-process.js';
 import { ListenerSockets, socketKey, type BoundListener } from './listener/listener-sockets.js';
 import { removePidFile, writePidFile } from './pid-file.js';
+import { PluginHost } from './plugin-host/plugin-host.js';
 import type { Stage } from './stages.js';
 import { VERSION } from './version.js';
 import { workerEntry } from './worker-entry.js';
@@ -47,6 +48,7 @@ export class Supervisor {
   /** What exited workers served, so totals never go backwards. */
   readonly #retired: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
   readonly #reloads = { ok: 0, failed: 0 };
+  readonly #plugins: PluginHost;
   #configPath: string;
   #config: MosnConfig | undefined;
   #control: ControlServer | undefined;
@@ -60,6 +62,7 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.#logger = options.logger.child({ component: 'supervisor' });
     this.#configPath = path.resolve(options.configPath);
+    this.#plugins = new PluginHost(options.logger, (endpoints) => this.#broadcastPlugins(endpoints));
   }
 
   get config(): MosnConfig | undefined {
@@ -80,6 +83,9 @@ export class Supervisor {
       this.stage = 'binding-listeners';
       const { bound } = await this.#listeners.bindAll(config.listeners);
 
+      this.stage = 'starting-plugins';
+      await this.#plugins.start(config.plugins);
+
       this.stage = 'starting-workers';
       const generation = this.#newGeneration(config, bound);
       await generation.start();
@@ -90,6 +96,7 @@ export class Supervisor {
       this.#logger.info({ workers: generation.pids, listeners: describeListeners(bound) }, 'mosn started');
     } catch (err) {
       await this.#current?.stop();
+      await this.#plugins.stop();
       await this.#teardown();
       throw err;
     }
@@ -170,7 +177,22 @@ export class Supervisor {
       },
       workers,
       listeners: (this.#current?.listeners ?? []).map((l) => ({ name: l.name, address: l.address, port: l.port })),
+      plugins: this.#plugins.status(),
     };
+  }
+
+  pluginStatus(): ReturnType<PluginHost['status']> {
+    return this.#plugins.status();
+  }
+
+  pluginRestart(name: string): ReturnType<PluginHost['restart']> {
+    return this.#plugins.restart(name);
+  }
+
+  #broadcastPlugins(endpoints: PluginEndpoint[]): void {
+    for (const generation of [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])]) {
+      for (const worker of generation.workers()) worker.updatePlugins(endpoints);
+    }
   }
 
   #newGeneration(config: MosnConfig, listeners: BoundListener[]): Generation {
@@ -184,6 +206,7 @@ export class Supervisor {
       logger: this.options.logger,
       output: this.options.output,
       readyTimeoutMs: config.workers.ready_timeout,
+      plugins: () => this.#plugins.endpoints(),
       onWorkerExit: (worker) => this.#retire(worker),
     });
   }
@@ -231,6 +254,8 @@ export class Supervisor {
     this.#logger.info({ graceful, drainMs: graceful ? drainMs : 0 }, 'mosn stopping');
     const generations = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])];
     await Promise.all(generations.map((g) => (graceful ? g.drain(Date.now() + drainMs) : g.stop())));
+    // Plugins last: draining workers may still call them.
+    await this.#plugins.stop();
     await this.#teardown();
     this.#logger.info('mosn stopped');
   }

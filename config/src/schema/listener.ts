@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ListenerConfig, NetworkFilterConfig, ProxyFilterConfig, TcpProxyFilterConfig } from '../types.js';
 import { MOSN_UNSUPPORTED_VALUES } from '../mosn-keys.js';
 import { address, describe, duration, exactlyOne, isRecord, mosnObject, nonEmptyString, oneOf } from './common.js';
+import { streamFilterSchema, type ParsedStreamFilter } from './plugin.js';
 
 /** Default idle timeout of a tcp_proxy pair (MOSN's default for idle connections). */
 export const DEFAULT_TCP_IDLE_TIMEOUT_MS = 90_000;
@@ -69,13 +70,18 @@ export const listenerSchema = mosnObject('listener', {
   // a listener that does not bind would never see a connection here.
   bind_port: z.boolean().default(true),
   filter_chains: exactlyOne(filterChain, 'filter chain per listener'),
+  stream_filters: z.array(streamFilterSchema).default([]),
 }).transform(
-  (l): ListenerConfig => ({
+  (l): ParsedListener => ({
     name: l.name,
     address: l.address.address,
     host: l.address.host,
     port: l.address.port,
     bind_port: l.bind_port,
     filter_chains: l.filter_chains,
+    stream_filters: l.stream_filters,
   }),
 );
+
+/** A listener before its stream filters' failure modes are settled against the plugin list. */
+export type ParsedListener = Omit<ListenerConfig, 'stream_filters'> & { stream_filters: ParsedStreamFilter[] };

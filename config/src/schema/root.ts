@@ -1,5 +1,5 @@
-// The whole file: `servers` (exactly one), `cluster_manager`, `pid`, `uds_dir`, and our extension
-// `workers`. Its output is the MosnConfig the rest of MOSN.ts reads.
+// The whole file: `servers` (exactly one), `cluster_manager`, `pid`, `uds_dir`, and our extensions
+// `workers` and `plugins`. Its output is the MosnConfig the rest of MOSN.ts reads.
 
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import type { LogLevel, MosnConfig } from '../types.js';
 import { clusterManagerSchema } from './cluster.js';
 import { duration, exactlyOne, mosnObject, nonEmptyString, oneOf } from './common.js';
 import { listenerSchema } from './listener.js';
+import { pluginSchema, settleFailureMode } from './plugin.js';
 import { routerConfigSchema } from './router.js';
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -47,6 +48,7 @@ export function rootSchema(context: RootContext) {
     pid: nonEmptyString.optional(),
     uds_dir: nonEmptyString.optional(),
     workers: workers.optional(),
+    plugins: z.array(pluginSchema(context.baseDir)).default([]),
   }).transform((root): MosnConfig => {
     // exactlyOne guarantees the entry; the check keeps the types honest without a cast.
     const first = root.servers[0];
@@ -61,9 +63,10 @@ export function rootSchema(context: RootContext) {
         drain_timeout: root.workers?.drain_timeout ?? DEFAULT_DRAIN_TIMEOUT_MS,
         ready_timeout: root.workers?.ready_timeout ?? DEFAULT_READY_TIMEOUT_MS,
       },
-      listeners: first.listeners,
+      listeners: first.listeners.map((l) => ({ ...l, stream_filters: l.stream_filters.map((f) => settleFailureMode(f, root.plugins)) })),
       routers: first.routers,
       clusters: root.cluster_manager,
+      plugins: root.plugins,
     };
   });
 }

@@ -42,10 +42,21 @@ export interface ListenerStatus {
   readonly port: number;
 }
 
+export interface PluginStatus {
+  readonly name: string;
+  readonly pid: number | null;
+  /** `starting`, `running`, `backoff` (waiting to restart), `failed` (crash loop: restart by hand), `stopped`. */
+  readonly state: string;
+  readonly restarts: number;
+  readonly lastExit: string | null;
+  readonly socket: string | null;
+}
+
 export interface StatusResult {
   readonly supervisor: SupervisorStatus;
   readonly workers: WorkerStatus[];
   readonly listeners: ListenerStatus[];
+  readonly plugins: PluginStatus[];
 }
 
 export interface StopParams {
@@ -93,3 +104,16 @@ export interface ReloadErrorData {
 
 /** `control/reload`: start a new generation from the config on disk, then drain the old one. */
 export const ControlReload = new RequestType<ReloadParams, ReloadResult, ReloadErrorData>('control/reload', ParameterStructures.byName);
+
+/** `control/pluginList`: every configured plugin and its state. */
+export const ControlPluginList = new RequestType0<PluginStatus[], void>('control/pluginList');
+
+export interface PluginRestartParams {
+  readonly name: string;
+}
+
+/** `control/pluginRestart`: replace a plugin's process and reset its crash-loop breaker. */
+export const ControlPluginRestart = new RequestType<PluginRestartParams, PluginStatus, { code: string }>(
+  'control/pluginRestart',
+  ParameterStructures.byName,
+);

@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
+import { pluginListCommand, pluginRestartCommand } from './commands/plugin.js';
 import { reloadCommand } from './commands/reload.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
@@ -52,6 +53,21 @@ export async function run(argv: readonly string[]): Promise<number> {
     .requiredOption(...config)
     .option('--json', 'print JSON')
     .action(async (o: { config: string; json?: boolean }) => void (result = await statusCommand(o)));
+
+  const plugin = program.command('plugin').description('list or restart out-of-process plugins');
+  plugin
+    .command('list')
+    .description('every configured plugin: pid, state, restarts, last exit, socket')
+    .requiredOption(...config)
+    .option('--json', 'print JSON')
+    .action(async (o: { config: string; json?: boolean }) => void (result = await pluginListCommand(o)));
+  plugin
+    .command('restart')
+    .description("replace a plugin's process and reset its crash-loop breaker")
+    .argument('<name>', 'plugin name from the config')
+    .requiredOption(...config)
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { config: string; json?: boolean }) => void (result = await pluginRestartCommand(name, o)));
 
   program
     .command('check')

@@ -3,6 +3,8 @@
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import {
+  ControlPluginList,
+  ControlPluginRestart,
   ControlReload,
   ControlStatus,
   ControlStop,
@@ -11,6 +13,7 @@ import {
   ResponseError,
   createIpcConnection,
   listenUnix,
+  type PluginStatus,
   type ReloadErrorData,
   type ReloadResult,
   type StatusResult,
@@ -21,6 +24,8 @@ export interface ControlTarget {
   status(): Promise<StatusResult>;
   stop(graceful: boolean): Promise<void>;
   reload(configPath?: string): Promise<ReloadResult>;
+  pluginStatus(): PluginStatus[];
+  pluginRestart(name: string): Promise<PluginStatus>;
 }
 
 export class ControlServer {
@@ -64,6 +69,15 @@ function accept(socket: Socket, sockets: Set<Socket>, target: ControlTarget, log
     // Answer first: the stop closes this very socket.
     setImmediate(() => void target.stop(graceful));
     return { accepted: true as const };
+  });
+  connection.onRequest(ControlPluginList, () => target.pluginStatus());
+  connection.onRequest(ControlPluginRestart, async ({ name }) => {
+    try {
+      return await target.pluginRestart(name);
+    } catch (err) {
+      const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : SUPERVISOR_ERROR_CODES.control;
+      return new ResponseError(RPC_ERROR_CODES.failed, err instanceof Error ? err.message : String(err), { code });
+    }
   });
   connection.onRequest(ControlReload, async ({ configPath }) => {
     try {

@@ -21,6 +21,10 @@ export class Backoff {
     return Math.round(Math.min(this.maxMs, raw * jitter));
   }
 
+  reset(): void {
+    this.#attempt = 0;
+  }
+
   get attempts(): number {
     return this.#attempt;
   }

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { MosnConfig } from '@mosn/config';
 import type { WorkerStatus } from '@mosn/ipc-protocol';
+import type { PluginEndpoint } from '@mosn/worker';
 import type { BoundListener } from '../listener/listener-sockets.js';
 import { Backoff } from './backoff.js';
 import type { RawOutput } from './output-forwarder.js';
@@ -17,6 +18,8 @@ export interface GenerationOptions {
   logger: Logger;
   output: RawOutput;
   readyTimeoutMs: number;
+  /** The plugin endpoints as they are now; each worker reads them when it starts. */
+  plugins: () => PluginEndpoint[];
   /** Called once for every worker process of this generation that exits (crash, drain, kill). */
   onWorkerExit?: (worker: WorkerProcess) => void;
 }
@@ -105,8 +108,8 @@ export class Generation {
   }
 
   #fork(id: number): WorkerProcess {
-    const { number, config, entry, listeners, logger, output, readyTimeoutMs, onWorkerExit } = this.options;
-    const worker = new WorkerProcess({ workerId: id, generation: number, entry, config, listeners, logger, output, readyTimeoutMs });
+    const { number, config, entry, listeners, logger, output, readyTimeoutMs, plugins, onWorkerExit } = this.options;
+    const worker = new WorkerProcess({ workerId: id, generation: number, entry, config, listeners, logger, output, readyTimeoutMs, plugins });
     if (onWorkerExit !== undefined) void worker.exited.then(() => onWorkerExit(worker));
     return worker;
   }

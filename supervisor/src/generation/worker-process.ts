@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import type { MosnConfig } from '@mosn/config';
-import { WORKER_ENV, type SupervisorToWorker, type WorkerCounters, type WorkerToSupervisor } from '@mosn/worker';
+import { WORKER_ENV, type PluginEndpoint, type SupervisorToWorker, type WorkerCounters, type WorkerToSupervisor } from '@mosn/worker';
 import type { BoundListener } from '../listener/listener-sockets.js';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 import { OutputForwarder, type RawOutput } from './output-forwarder.js';
@@ -22,6 +22,8 @@ export interface WorkerProcessOptions {
   logger: Logger;
   output: RawOutput;
   readyTimeoutMs: number;
+  /** The plugin endpoints as they are now (read when the worker starts). */
+  plugins: () => PluginEndpoint[];
 }
 
 export interface WorkerExit {
@@ -89,7 +91,7 @@ export class WorkerProcess {
   /** Sends config and listener handles; resolves when the worker listens on all of them. */
   async start(): Promise<void> {
     const { config, listeners, readyTimeoutMs } = this.options;
-    this.#send({ type: 'start', workerId: this.workerId, generation: this.generation, config });
+    this.#send({ type: 'start', workerId: this.workerId, generation: this.generation, config, plugins: this.options.plugins() });
     for (const listener of listeners) {
       this.#child.send({ type: 'listener', name: listener.name } satisfies SupervisorToWorker, listener.handle as never, { keepOpen: true });
     }
@@ -156,6 +158,11 @@ export class WorkerProcess {
     const exit = await this.exited;
     clearTimeout(timer);
     return exit;
+  }
+
+  /** Tells a live worker where the plugins are now. */
+  updatePlugins(plugins: PluginEndpoint[]): void {
+    if (this.state !== 'exited') this.#send({ type: 'plugins', plugins });
   }
 
   #send(message: SupervisorToWorker): void {

@@ -3,7 +3,9 @@
 // with the handle attached), which is why it is Node's IPC and not the msgpack RPC wire.
 //
 //   supervisor                         worker
-//      │── start {workerId, config} ──►│  builds its WorkerServer
+//      │── start {workerId, config,  ─►│  builds its WorkerServer
+//      │          plugins}              │
+//      │── plugins {endpoints} ───────►│  a plugin came up, moved or went away
 //      │── listener {name} + handle ──►│  listens on its duplicate of the kernel socket
 //      │◄──────────── listening {name} ─│
 //      │◄───────────────────── ready ───│  every configured listener is accepting
@@ -20,8 +22,18 @@ export interface WorkerCounters {
   requestsTotal: number;
 }
 
+/** Where a running plugin serves, and how to authenticate to it. */
+export interface PluginEndpoint {
+  name: string;
+  socketPath: string;
+  secret: string;
+  /** Per-call timeout from the plugin's config. */
+  timeoutMs: number;
+}
+
 export type SupervisorToWorker =
-  | { type: 'start'; workerId: number; generation: number; config: MosnConfig }
+  | { type: 'start'; workerId: number; generation: number; config: MosnConfig; plugins: PluginEndpoint[] }
+  | { type: 'plugins'; plugins: PluginEndpoint[] }
   | { type: 'listener'; name: string }
   | { type: 'stats'; id: number }
   | { type: 'drain'; deadline: number }

@@ -3,6 +3,7 @@ import { EXIT } from '../exit-codes.js';
 import { withControl } from '../control-client.js';
 import { reportError } from '../report-error.js';
 import { formatTable, formatUptime } from '../table.js';
+import { formatPlugins } from './plugin.js';
 
 export async function statusCommand(options: { config: string; json?: boolean | undefined }): Promise<number> {
   try {
@@ -17,7 +18,10 @@ export async function statusCommand(options: { config: string; json?: boolean | 
 
 export function formatStatus(status: StatusResult, now: number): string {
   const s = status.supervisor;
-  const head = `supervisor pid ${s.pid}, ${s.state}, generation ${s.generation}, up ${formatUptime(now - s.startedAt)}, version ${s.version}\nconfig ${s.configPath}\n`;
+  const head =
+    `supervisor pid ${s.pid}, ${s.state}, generation ${s.generation}, up ${formatUptime(now - s.startedAt)}, version ${s.version}\n` +
+    `config ${s.configPath}\n` +
+    `served ${s.totals.requests} requests on ${s.totals.connections} connections; reloads ${s.reloads.ok} ok, ${s.reloads.failed} failed\n`;
   const listeners = formatTable(
     ['LISTENER', 'ADDRESS', 'PORT'],
     status.listeners.map((l) => [l.name, l.address, String(l.port)]),
@@ -36,5 +40,6 @@ export function formatStatus(status: StatusResult, now: number): string {
       String(w.restarts),
     ]),
   );
-  return `${head}\n${listeners}\n\n${workers}\n`;
+  const plugins = status.plugins.length === 0 ? '' : `\n${formatPlugins(status.plugins)}\n`;
+  return `${head}\n${listeners}\n\n${workers}\n${plugins}`;
 }

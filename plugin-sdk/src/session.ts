@@ -1,0 +1,222 @@
+/**
+ * One client connection to the plugin (the supervisor's, or one worker's):
+ *
+ *   accepted ──plugin/initialize──► secret ok? ──no──► unauthorized, connection closed
+ *                                     │ yes
+ *                                     ▼
+ *                role host:   validate config once + setup ──invalid──► error answered, process exits
+ *                role worker: needs the host to have initialized first
+ *                                     │
+ *                                     ▼
+ *                initialized: heartbeat, checkRequest, call; host only: shutdown, exit
+ *
+ * Anything but `plugin/initialize` before that succeeds is answered with `notInitialized`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
+import {
+  PLUGIN_PROTOCOL_VERSION,
+  PLUGIN_RPC_ERROR_CODES,
+  PluginCall,
+  PluginCheckRequest,
+  PluginExit,
+  PluginHeartbeat,
+  PluginInitialize,
+  PluginInitialized,
+  PluginShutdown,
+  RPC_ERROR_CODES,
+  ResponseError,
+  createIpcConnection,
+} from '@mosn/ipc-protocol';
+import type { MessageConnection, PluginErrorData, PluginInitializeParams, PluginInitializeResult, PluginRole } from '@mosn/ipc-protocol';
+import { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError, messageOf } from './errors.js';
+import type { PluginSdkErrorCode } from './errors.js';
+import type { PluginRuntime } from './plugin-runtime.js';
+import type { PluginLogger } from './types.js';
+
+/** What a session needs from the plugin server around it. */
+export interface SessionHost {
+  readonly logger: PluginLogger;
+  readonly secret: string;
+  readonly pluginName: string;
+  readonly pluginVersion: string;
+  readonly runtime: PluginRuntime | undefined;
+  readonly shuttingDown: boolean;
+  /** Validates the config and runs setup, once for the process; later calls get the same runtime. */
+  initializeRuntime(config: unknown): Promise<PluginRuntime>;
+  /** The host's config was refused or setup failed: exit with `code` once the answer is written. */
+  failInitialize(code: number, connection: MessageConnection, socket: Socket): void;
+  shutdown(reason: string): Promise<void>;
+  exit(reason: string): void;
+  hostDisconnected(): void;
+}
+
+// Exit codes after a failed host initialize: 78 (EX_CONFIG) tells the supervisor that restarting
+// with the same config is pointless; a setup failure may be transient, so plain 1.
+export const EXIT_CONFIG_INVALID = 78;
+export const EXIT_SETUP_FAILED = 1;
+
+export function openSession(socket: Socket, host: SessionHost): void {
+  const { logger } = host;
+  const connection = createIpcConnection(socket, { logger });
+  let role: PluginRole | undefined;
+  let initializing = false;
+
+  const initialized = (method: string): PluginRuntime => {
+    const runtime = host.runtime;
+    if (role === undefined || runtime === undefined) {
+      throw rpcError(
+        RPC_ERROR_CODES.notInitialized,
+        PLUGIN_SDK_ERROR_CODES.notInitialized,
+        `${method}: expected a successful plugin/initialize on this connection first, found none`,
+      );
+    }
+    return runtime;
+  };
+  const hostOnly = (method: string): void => {
+    initialized(method);
+    if (role !== 'host') {
+      throw rpcError(RPC_ERROR_CODES.unauthorized, PLUGIN_SDK_ERROR_CODES.unauthorized, `${method}: expected the host (supervisor), found a ${role}`);
+    }
+  };
+  const closeAfterReply = (): void => {
+    // The reply is queued in the writer once the handler's promise settles (a microtask);
+    // dispose() on the next turn writes it, then closes the socket.
+    setImmediate(() => connection.dispose());
+  };
+
+  connection.onRequest(PluginInitialize, async (params): Promise<PluginInitializeResult> => {
+    const p = (params ?? {}) as Partial<PluginInitializeParams>;
+    if (!secretMatches(p.secret, host.secret)) {
+      logger.warn({ code: PLUGIN_SDK_ERROR_CODES.unauthorized, role: p.role }, 'plugin/initialize refused: wrong or missing secret; closing the connection');
+      closeAfterReply();
+      throw rpcError(
+        RPC_ERROR_CODES.unauthorized,
+        PLUGIN_SDK_ERROR_CODES.unauthorized,
+        `plugin/initialize: expected the per-launch secret, found ${typeof p.secret === 'string' ? 'a wrong one' : 'none'}`,
+      );
+    }
+    if (role !== undefined || initializing) {
+      throw rpcError(RPC_ERROR_CODES.failed, PLUGIN_SDK_ERROR_CODES.notInitialized, 'plugin/initialize: expected one initialize per connection, found a second');
+    }
+    if (p.protocolVersion !== PLUGIN_PROTOCOL_VERSION) {
+      throw rpcError(
+        PLUGIN_RPC_ERROR_CODES.protocolVersion,
+        PLUGIN_SDK_ERROR_CODES.protocolVersion,
+        `plugin/initialize: expected protocol version ${PLUGIN_PROTOCOL_VERSION}, found ${String(p.protocolVersion)}`,
+      );
+    }
+    if (host.shuttingDown) {
+      throw rpcError(RPC_ERROR_CODES.shuttingDown, PLUGIN_SDK_ERROR_CODES.shuttingDown, `plugin/initialize: expected a running plugin, found ${host.pluginName} shutting down`);
+    }
+    if (p.role === 'host') {
+      initializing = true;
+      try {
+        await host.initializeRuntime(p.config);
+      } catch (error) {
+        if (error instanceof PluginConfigError) {
+          logger.error({ code: error.code, issues: error.issues }, error.message);
+          host.failInitialize(EXIT_CONFIG_INVALID, connection, socket);
+          throw new ResponseError<PluginErrorData>(PLUGIN_RPC_ERROR_CODES.invalidConfig, error.message, { code: error.code, issues: error.issues });
+        }
+        logger.error({ err: error, code: codeOf(error) }, messageOf(error));
+        host.failInitialize(EXIT_SETUP_FAILED, connection, socket);
+        throw toResponseError(error);
+      } finally {
+        initializing = false;
+      }
+    } else if (p.role === 'worker') {
+      if (host.runtime === undefined) {
+        throw rpcError(
+          RPC_ERROR_CODES.notInitialized,
+          PLUGIN_SDK_ERROR_CODES.notInitialized,
+          `plugin/initialize: expected the host to initialize plugin ${host.pluginName} before any worker, found a worker first`,
+        );
+      }
+    } else {
+      throw rpcError(RPC_ERROR_CODES.failed, PLUGIN_SDK_ERROR_CODES.notInitialized, `plugin/initialize: expected role "host" or "worker", found ${JSON.stringify(p.role)}`);
+    }
+    role = p.role;
+    const runtime = host.runtime as PluginRuntime;
+    logger.debug({ role, workerId: p.workerId }, 'client initialized');
+    return { pluginVersion: host.pluginVersion, name: runtime.definition.name, hooks: [...runtime.hooks] };
+  });
+
+  connection.onNotification(PluginInitialized, () => {});
+
+  connection.onRequest(PluginHeartbeat, () => {
+    initialized(PluginHeartbeat.method);
+    return { uptimeMs: Math.round(process.uptime() * 1000) };
+  });
+
+  connection.onRequest(PluginCheckRequest, (params) =>
+    initialized(PluginCheckRequest.method).checkRequest(params).catch(rejectAs(logger, PluginCheckRequest.method)),
+  );
+
+  connection.onRequest(PluginCall, (params) => initialized(PluginCall.method).call(params).catch(rejectAs(logger, PluginCall.method)));
+
+  connection.onRequest(PluginShutdown, async () => {
+    hostOnly(PluginShutdown.method);
+    await host.shutdown('plugin/shutdown');
+    return {};
+  });
+
+  connection.onNotification(PluginExit, () => {
+    if (role !== 'host') {
+      logger.warn({ role }, 'plugin/exit ignored: only the initialized host may ask the plugin to exit');
+      return;
+    }
+    host.exit('plugin/exit');
+  });
+
+  // Methods nobody declared: still "initialize first" before initialize, as promised.
+  connection.onRequest((method) => {
+    initialized(method);
+    throw rpcError(RPC_ERROR_CODES.failed, PLUGIN_SDK_ERROR_CODES.hookNotProvided, `${method}: expected a plugin/* method this SDK serves, found an unknown one`);
+  });
+
+  connection.onClose(() => {
+    if (role === 'host') host.hostDisconnected();
+  });
+  connection.listen();
+}
+
+/** Compares digests so that neither the length nor the content leaks through timing. */
+function secretMatches(presented: unknown, expected: string): boolean {
+  if (typeof presented !== 'string') return false;
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function rpcError(rpcCode: number, code: PluginSdkErrorCode, message: string): ResponseError<PluginErrorData> {
+  return new ResponseError<PluginErrorData>(rpcCode, message, { code });
+}
+
+function codeOf(error: unknown): string | undefined {
+  return error instanceof PluginSdkError ? error.code : undefined;
+}
+
+/** The RPC error for an SDK failure; anything else is the handler's failure. */
+export function toResponseError(error: unknown): ResponseError<PluginErrorData> {
+  if (!(error instanceof PluginSdkError)) return rpcError(RPC_ERROR_CODES.failed, PLUGIN_SDK_ERROR_CODES.hookFailed, messageOf(error));
+  switch (error.code) {
+    case PLUGIN_SDK_ERROR_CODES.hookNotProvided:
+      return rpcError(PLUGIN_RPC_ERROR_CODES.hookNotProvided, error.code, error.message);
+    case PLUGIN_SDK_ERROR_CODES.shuttingDown:
+      return rpcError(RPC_ERROR_CODES.shuttingDown, error.code, error.message);
+    default:
+      return rpcError(RPC_ERROR_CODES.failed, error.code, error.message);
+  }
+}
+
+function rejectAs(logger: PluginLogger, method: string): (error: unknown) => never {
+  return (error) => {
+    const code = codeOf(error);
+    // A throwing hook is the author's bug or a backend failing: worth a line, not a crash.
+    if (code !== PLUGIN_SDK_ERROR_CODES.shuttingDown) {
+      logger.warn({ err: error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error, code, method }, messageOf(error));
+    }
+    throw toResponseError(error);
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * What a plugin author writes: the whole vocabulary of hooks fits here.
+ *
+ *   serve({ name, version, config?, setup?, hooks: { checkRequest?, call? }, shutdown? })
+ *
+ * `config` is a zod schema, validated once when the supervisor initializes the plugin; `setup`
+ * runs once after that and returns the plugin's state; every hook gets `{ config, state, logger }`.
+ */
+import type {
+  CallParams,
+  CallResult,
+  CheckRequestAllow,
+  CheckRequestDeny,
+  CheckRequestParams,
+  CheckRequestResult,
+  PluginHookName,
+} from '@mosn/ipc-protocol';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+
+export type { CallResult, CheckRequestAllow, CheckRequestDeny, CheckRequestResult, PluginHookName };
+
+/** The request a `checkRequest` hook sees; header names are lower-case. */
+export type CheckRequest = CheckRequestParams;
+/** The request a `call` hook sees (MOSN's `Call{header, body}`). */
+export type CallRequest = CallParams;
+
+export type PluginLogger = Logger;
+
+/** Any zod schema; its output type is the config the hooks see. */
+export type ConfigSchema = z.ZodType;
+
+export interface SetupContext<Config> {
+  readonly config: Config;
+  readonly logger: PluginLogger;
+  /** The plugin's name in the proxy config (or its own name when not launched by mosnctl). */
+  readonly name: string;
+}
+
+export interface HookContext<Config, State> extends SetupContext<Config> {
+  /** What `setup` returned (undefined without `setup`). */
+  readonly state: State;
+}
+
+type Awaitable<T> = T | Promise<T>;
+
+export interface PluginHooks<Config, State> {
+  /** Allow a request (optionally adding headers upstream) or deny it with a status. */
+  checkRequest?(request: CheckRequest, context: HookContext<Config, State>): Awaitable<CheckRequestResult>;
+  /** The generic call: anything that is not a request check. */
+  call?(request: CallRequest, context: HookContext<Config, State>): Awaitable<CallResult>;
+}
+
+export interface PluginDefinition<Schema extends ConfigSchema = z.ZodUnknown, State = undefined> {
+  /** The plugin's own name, e.g. `header-check`. */
+  readonly name: string;
+  /** The plugin's version, printed in the handshake line: 1–64 of [0-9A-Za-z.+_~-], e.g. `1.0.0`. */
+  readonly version: string;
+  /** zod schema of the plugin's `config` in the proxy config. Default: anything (`z.unknown()`). */
+  readonly config?: Schema;
+  /** Runs once, after the config is validated; its result is `state` in every hook. */
+  setup?(context: SetupContext<z.output<Schema>>): Awaitable<State | void>;
+  readonly hooks: PluginHooks<z.output<Schema>, State>;
+  /** Runs once on shutdown, after in-flight calls finished (or the bound passed). */
+  shutdown?(context: HookContext<z.output<Schema>, State>): Awaitable<void>;
+  /** Bound on waiting for in-flight calls, and separately on `shutdown`. Default 5000 ms. */
+  readonly shutdownTimeoutMs?: number;
+}

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PLUGIN_RPC_ERROR_CODES, ResponseError } from '@mosn/ipc-protocol';
+import { launchTestPlugin } from '../src/testing.js';
+import { FIXTURE, isRunning } from './helpers/plugin-process.js';
+
+test('launchTestPlugin runs the real executable, calls its hooks over the socket and closes it with exit code 0', async (t) => {
+  const plugin = await launchTestPlugin(FIXTURE, { args: ['--plugin'], name: 'fx', config: { header: 'x-team' } });
+  t.after(() => plugin.close());
+  assert.deepEqual(plugin.initializeResult, { pluginVersion: '0.0.1-test', name: 'fixture', hooks: ['checkRequest', 'call'] });
+  assert.match(plugin.socketPath, /fx\.sock$/);
+  assert.deepEqual(await plugin.checkRequest({ headers: { 'X-Team': 'a' } }), { action: 'allow', headersToAdd: { 'x-checks': '1' } });
+  assert.equal(Buffer.from((await plugin.call({ body: 'abc' })).body).toString(), 'ABC');
+  assert.ok((await plugin.heartbeat()).uptimeMs > 0);
+  assert.equal(await plugin.close(), 0);
+  assert.equal(await isRunning(plugin.pid), false);
+  assert.ok(plugin.logs.some((r) => r['msg'] === 'fixture shutdown ran' && r['name'] === 'fx'));
+});
+
+test('launchTestPlugin rejects with the invalid-config RPC error the plugin answered', async () => {
+  await assert.rejects(launchTestPlugin(FIXTURE, { args: ['--plugin'], config: {} }), (error: unknown) => {
+    assert.ok(error instanceof ResponseError);
+    assert.equal(error.code, PLUGIN_RPC_ERROR_CODES.invalidConfig);
+    assert.match(error.message, /at header/);
+    return true;
+  });
+});
+
+test('launchTestPlugin reports a script that prints no handshake line', async () => {
+  // Without --plugin the fixture does nothing and exits: no handshake.
+  await assert.rejects(launchTestPlugin(FIXTURE, { timeoutMs: 5_000 }), { code: 'MOSN_ERR_PLUGIN_START', message: /expected a handshake line from .*fixture-plugin\.js, found stdout closed/ });
+});

@@ -1,0 +1,181 @@
+// One configured plugin over its whole life: launches, heartbeats, restarts.
+//
+//   starting ──ok──► running ──exit / hang──► backoff ──timer──► starting
+//      │                                        │
+//      └──fail──► backoff      5 crashes in 60 s └──► failed (until `mosnctl plugin restart`)
+//
+// A crash is seen at once (process exit); a hang by heartbeats that go unanswered (≤ 3 s).
+import type { Logger } from 'pino';
+import type { PluginConfig } from '@mosn/config';
+import { PluginHeartbeat } from '@mosn/ipc-protocol';
+import type { PluginEndpoint } from '@mosn/worker';
+import { Backoff } from '../generation/backoff.js';
+import { CrashBreaker } from './crash-breaker.js';
+import { describePluginExit, launchPlugin, type PluginLaunch } from './plugin-launch.js';
+
+const HEARTBEAT_INTERVAL_MS = 1000;
+const HEARTBEAT_TIMEOUT_MS = 1000;
+/** Two missed heartbeats in a row: hang detected within about three seconds. */
+const MISSED_HEARTBEATS_TO_KILL = 2;
+const SHUTDOWN_GRACE_MS = 3000;
+/** The SDK's exit code for "my config is invalid": restarting cannot help (sysexits' EX_CONFIG). */
+const EXIT_CONFIG_INVALID = 78;
+
+export type PluginState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopped';
+
+export interface ManagedPluginOptions {
+  runtimeDir: string;
+  logger: Logger;
+  /** Called whenever the plugin's endpoint appears (running) or goes away. */
+  onChange: () => void;
+}
+
+export class ManagedPlugin {
+  state: PluginState = 'starting';
+  restarts = 0;
+  lastExit: string | undefined;
+  readonly #logger: Logger;
+  readonly #backoff = new Backoff(100, 30_000);
+  readonly #breaker = new CrashBreaker();
+  #launch: PluginLaunch | undefined;
+  #launches = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #startedAt = 0;
+
+  constructor(
+    readonly config: PluginConfig,
+    private readonly options: ManagedPluginOptions,
+  ) {
+    this.#logger = options.logger.child({ component: 'plugin', plugin: config.name });
+  }
+
+  get pid(): number | undefined {
+    return this.#launch?.pid;
+  }
+
+  get socketPath(): string | undefined {
+    return this.#launch?.socketPath;
+  }
+
+  /** What workers need to call it; undefined while it is not running. */
+  endpoint(): PluginEndpoint | undefined {
+    const launch = this.#launch;
+    if (this.state !== 'running' || launch === undefined) return undefined;
+    return { name: this.config.name, socketPath: launch.socketPath, secret: launch.secret, timeoutMs: this.config.timeout };
+  }
+
+  /** The first start: rejects (and leaves nothing running) if the plugin cannot start. */
+  async start(): Promise<void> {
+    await this.#launchOnce();
+  }
+
+  /** Operator's restart: resets the breaker and the backoff, replaces a running instance. */
+  async restart(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#breaker.reset();
+    this.#backoff.reset();
+    const old = this.#launch;
+    this.#launch = undefined;
+    this.state = 'starting';
+    this.options.onChange();
+    if (old !== undefined) await old.shutdown(SHUTDOWN_GRACE_MS);
+    try {
+      await this.#launchOnce();
+    } catch (err) {
+      this.#scheduleRestart((err as Error).message);
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    clearTimeout(this.#timer);
+    clearInterval(this.#heartbeat);
+    const launch = this.#launch;
+    this.#launch = undefined;
+    if (launch !== undefined) {
+      const exit = await launch.shutdown(SHUTDOWN_GRACE_MS);
+      this.#logger.info({ exit: describePluginExit(exit) }, 'plugin stopped');
+    }
+  }
+
+  async #launchOnce(): Promise<void> {
+    this.state = 'starting';
+    this.#launches += 1;
+    const launch = await launchPlugin(this.config, { runtimeDir: this.options.runtimeDir, launchNumber: this.#launches, logger: this.#logger });
+    if ((this.state as PluginState) === 'stopped') { // stop() may have run during the launch
+      await launch.shutdown(SHUTDOWN_GRACE_MS);
+      return;
+    }
+    this.#launch = launch;
+    this.#startedAt = Date.now();
+    this.state = 'running';
+    this.#logger.info({ pid: launch.pid, version: launch.pluginVersion, socket: launch.socketPath }, 'plugin running');
+    this.#watch(launch);
+    this.options.onChange();
+  }
+
+  #watch(launch: PluginLaunch): void {
+    let missed = 0;
+    let inFlight = false;
+    let hung = false;
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => {
+      if (inFlight) return;
+      inFlight = true;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), HEARTBEAT_TIMEOUT_MS)));
+      void Promise.race([launch.connection.sendRequest(PluginHeartbeat, {}), late])
+        .then(
+          (answer) => (answer === 'late' ? 1 : 0),
+          () => 1,
+        )
+        .then((miss) => {
+          clearTimeout(timer);
+          inFlight = false;
+          missed = miss === 0 ? 0 : missed + 1;
+          if (missed >= MISSED_HEARTBEATS_TO_KILL && this.#launch === launch) {
+            this.#logger.error({ pid: launch.pid, missed }, 'plugin does not answer heartbeats; killing it');
+            hung = true;
+            launch.kill();
+          }
+        });
+    }, HEARTBEAT_INTERVAL_MS);
+    this.#heartbeat.unref();
+
+    void launch.exited.then((exit) => {
+      if (this.#launch !== launch) return;
+      clearInterval(this.#heartbeat);
+      this.#launch = undefined;
+      const reason = hung ? `hung: ${MISSED_HEARTBEATS_TO_KILL} heartbeats unanswered, killed` : describePluginExit(exit);
+      this.#logger.error({ pid: launch.pid, reason }, 'plugin exited');
+      this.options.onChange();
+      if (exit.code === EXIT_CONFIG_INVALID) {
+        this.state = 'failed';
+        this.lastExit = `${reason} (its config is invalid; not restarting)`;
+        return;
+      }
+      this.#scheduleRestart(reason);
+    });
+  }
+
+  #scheduleRestart(reason: string): void {
+    if (this.state === 'stopped') return;
+    this.lastExit = reason;
+    if (this.#breaker.record()) {
+      this.state = 'failed';
+      this.#logger.error({ crashes: this.#breaker.recent }, 'plugin crash loop: not restarting until `mosnctl plugin restart`');
+      return;
+    }
+    this.state = 'backoff';
+    const delay = this.#backoff.next(Date.now() - this.#startedAt);
+    this.#timer = setTimeout(() => {
+      this.restarts += 1;
+      this.#launchOnce().catch((err: unknown) => {
+        this.#logger.error({ err: (err as Error).message }, 'plugin restart failed');
+        this.#scheduleRestart((err as Error).message);
+      });
+    }, delay);
+  }
+}

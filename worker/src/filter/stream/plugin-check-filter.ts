@@ -1,0 +1,81 @@
+// The `auth` and `plugin` stream filters: ask a plugin's request check before the request goes
+// upstream. When the plugin cannot answer (down, restarting, slow, failing), the filter's failure
+// mode decides: `closed` answers `failure_status`, `open` lets the request through, marked and counted.
+import type { Logger } from 'pino';
+import type { StreamFilterConfig } from '@mosn/config';
+import type { CheckRequestParams, CheckRequestResult } from '@mosn/ipc-protocol';
+import type { PluginClient } from '../../plugin/plugin-client.js';
+import { DecisionCache } from './decision-cache.js';
+
+/** Set on a request let through because its plugin could not decide (failure_mode: open). */
+export const FAILURE_OPEN_HEADER = 'x-mosn-plugin-unavailable';
+
+export type FilterDecision =
+  | { action: 'continue'; headersToAdd: Record<string, string> | undefined }
+  | { action: 'respond'; status: number; body: string; headers: Record<string, string> | undefined };
+
+export interface PluginFilterCounters {
+  calls: number;
+  allowed: number;
+  denied: number;
+  cacheHits: number;
+  /** The plugin could not answer; the failure mode decided. */
+  failures: number;
+  failedOpen: number;
+  failedClosed: number;
+}
+
+export class PluginCheckFilter {
+  readonly counters: PluginFilterCounters = { calls: 0, allowed: 0, denied: 0, cacheHits: 0, failures: 0, failedOpen: 0, failedClosed: 0 };
+  readonly #cache: DecisionCache<FilterDecision> | undefined;
+
+  constructor(
+    private readonly config: StreamFilterConfig,
+    private readonly client: PluginClient,
+    private readonly logger: Logger,
+  ) {
+    const cache = config.config.cache;
+    this.#cache = cache === undefined ? undefined : new DecisionCache(cache.ttl, cache.max_entries);
+  }
+
+  async decide(request: CheckRequestParams): Promise<FilterDecision> {
+    const cacheHeader = this.config.config.cache?.header;
+    const cacheKey = cacheHeader === undefined ? undefined : request.headers[cacheHeader];
+    if (cacheKey !== undefined) {
+      const cached = this.#cache?.get(cacheKey);
+      if (cached !== undefined) {
+        this.counters.cacheHits += 1;
+        return cached;
+      }
+    }
+    this.counters.calls += 1;
+    let result: CheckRequestResult;
+    try {
+      result = await this.client.checkRequest(request);
+    } catch (err) {
+      return this.#onFailure(err);
+    }
+    const decision: FilterDecision =
+      result.action === 'allow'
+        ? { action: 'continue', headersToAdd: result.headersToAdd }
+        : { action: 'respond', status: result.status, body: result.body ?? '', headers: result.headers };
+    if (decision.action === 'continue') this.counters.allowed += 1;
+    else this.counters.denied += 1;
+    if (cacheKey !== undefined) this.#cache?.set(cacheKey, decision);
+    return decision;
+  }
+
+  #onFailure(err: unknown): FilterDecision {
+    this.counters.failures += 1;
+    const plugin = this.config.config.plugin;
+    const why = err instanceof Error ? err.message : String(err);
+    if (this.config.config.failure_mode === 'open') {
+      this.counters.failedOpen += 1;
+      this.logger.warn({ plugin, err: why }, 'plugin could not decide; letting the request through (failure_mode: open)');
+      return { action: 'continue', headersToAdd: { [FAILURE_OPEN_HEADER]: plugin } };
+    }
+    this.counters.failedClosed += 1;
+    this.logger.warn({ plugin, err: why }, 'plugin could not decide; refusing the request (failure_mode: closed)');
+    return { action: 'respond', status: this.config.config.failure_status, body: `${this.config.type} plugin "${plugin}" unavailable\n`, headers: undefined };
+  }
+}

@@ -1,0 +1,110 @@
+// A worker's connection to one plugin. Calls fail fast with a typed error when the plugin is not
+// there (never queued behind a dead socket); the supervisor tells us when it is back, and where.
+//
+//   endpoint ──► connect ──► plugin/initialize {role: worker, secret} ──► ready ──► calls
+//        ▲                                                                  │ socket closes
+//        └─────────────── update(endpoint) from the supervisor ◄────────────┘ (pending calls fail)
+import type { Logger } from 'pino';
+import {
+  PLUGIN_PROTOCOL_VERSION,
+  PluginCheckRequest,
+  PluginInitialize,
+  PluginInitialized,
+  connectUnix,
+  createIpcConnection,
+  type CheckRequestParams,
+  type CheckRequestResult,
+  type MessageConnection,
+} from '@mosn/ipc-protocol';
+import { MosnWorkerError } from '../errors.js';
+import type { PluginEndpoint } from '../process/supervisor-channel.js';
+
+export class PluginClient {
+  #endpoint: PluginEndpoint | undefined;
+  #connection: MessageConnection | undefined;
+  #connecting: Promise<MessageConnection> | undefined;
+  /** Bumped on every endpoint change, so a late connect for an old endpoint is thrown away. */
+  #epoch = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly workerId: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A new endpoint (plugin restarted or moved), or undefined (plugin down): drop the old connection. */
+  update(endpoint: PluginEndpoint | undefined): void {
+    if (endpoint?.socketPath === this.#endpoint?.socketPath && endpoint?.secret === this.#endpoint?.secret) return;
+    this.#epoch += 1;
+    this.#endpoint = endpoint;
+    this.#connection?.dispose();
+    this.#connection = undefined;
+    this.#connecting = undefined;
+    if (endpoint !== undefined) void this.#connect().catch(() => undefined);
+  }
+
+  get available(): boolean {
+    return this.#endpoint !== undefined;
+  }
+
+  async checkRequest(params: CheckRequestParams): Promise<CheckRequestResult> {
+    const endpoint = this.#endpoint;
+    if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
+    const connection = this.#connection ?? (await this.#connect());
+    return withTimeout(connection.sendRequest(PluginCheckRequest, params), endpoint.timeoutMs, this.name);
+  }
+
+  close(): void {
+    this.update(undefined);
+  }
+
+  #connect(): Promise<MessageConnection> {
+    this.#connecting ??= this.#open(this.#epoch).finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  async #open(epoch: number): Promise<MessageConnection> {
+    const endpoint = this.#endpoint;
+    if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
+    let socket;
+    try {
+      socket = await connectUnix(endpoint.socketPath, { timeoutMs: endpoint.timeoutMs * 5 });
+    } catch (err) {
+      throw unavailable(this.name, `cannot connect to ${endpoint.socketPath}: ${(err as Error).message}`, err);
+    }
+    const connection = createIpcConnection(socket, { logger: this.logger });
+    connection.onClose(() => {
+      if (this.#connection === connection) this.#connection = undefined;
+    });
+    connection.listen();
+    try {
+      await withTimeout(
+        connection.sendRequest(PluginInitialize, { protocolVersion: PLUGIN_PROTOCOL_VERSION, secret: endpoint.secret, role: 'worker', workerId: this.workerId }),
+        endpoint.timeoutMs * 5,
+        this.name,
+      );
+      await connection.sendNotification(PluginInitialized);
+    } catch (err) {
+      connection.dispose();
+      throw unavailable(this.name, `initialize failed: ${(err as Error).message}`, err);
+    }
+    if (epoch !== this.#epoch) {
+      connection.dispose();
+      throw unavailable(this.name, 'it was replaced while connecting');
+    }
+    this.#connection = connection;
+    return connection;
+  }
+}
+
+function unavailable(name: string, why: string, cause?: unknown): MosnWorkerError {
+  return new MosnWorkerError('MOSN_ERR_PLUGIN_UNAVAILABLE', `plugin "${name}" is unavailable: ${why}`, { cause });
+}
+
+function withTimeout<T>(call: Promise<T>, timeoutMs: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new MosnWorkerError('MOSN_ERR_PLUGIN_TIMEOUT', `plugin "${name}" did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
+}
