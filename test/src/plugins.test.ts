@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { PluginStatus } from '@mosn/ipc-protocol';
+import { cluster, httpListener, mosnConfig, catchAllRouter, type Json } from './helpers/config-builder.js';
+import { isAlive, waitFor, waitForExit } from './helpers/deadline.js';
+import { runMosnctl, startMosn, tempDir, writeConfig } from './helpers/mosn-process.js';
+
+const AUTH_MAIN = fileURLToPath(new URL('../../../plugins/auth/dist/src/main.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+
+function withPlugins(plugins: Json[]): Json {
+  return mosnConfig({
+    listeners: [httpListener('http', 'r')],
+    routers: [catchAllRouter('r', 'up')],
+    clusters: [cluster('up', ['127.0.0.1:9'])],
+    top: { plugins },
+  });
+}
+
+const authPlugin = (config: Json = { api_keys: { keys: ['k-1'] } }): Json => ({ name: 'auth', command: process.execPath, args: [AUTH_MAIN], config });
+
+async function pluginList(configFile: string): Promise<PluginStatus[]> {
+  const result = await runMosnctl(['plugin', 'list', '-c', configFile, '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as PluginStatus[];
+}
+
+test('a plugin killed with SIGKILL is back within a second; stop leaves no plugin process', async (t) => {
+  const mosn = await startMosn(t, withPlugins([authPlugin()]), { workers: 1 });
+  const [before] = await pluginList(mosn.configFile);
+  assert.equal(before?.state, 'running');
+  assert.ok(before?.pid !== null && before?.pid !== undefined && isAlive(before.pid));
+  assert.match(String(before?.socket), /auth\.1\.sock$/);
+
+  const killedAt = Date.now();
+  process.kill(before.pid, 'SIGKILL');
+  const after = await waitFor(async () => {
+    const [p] = (await mosn.status()).plugins;
+    return p?.state === 'running' && p.pid !== before.pid ? p : undefined;
+  }, 'the plugin to be restarted', 5000);
+  assert.ok(Date.now() - killedAt < 1500, `restarted after ${Date.now() - killedAt} ms`);
+  assert.equal(after.restarts, 1);
+  assert.match(String(after.lastExit), /SIGKILL/);
+  const status = await mosn.status();
+  assert.equal(status.workers[0]?.restarts, 0, 'the worker did not notice beyond its plugin client');
+
+  const human = await runMosnctl(['plugin', 'list', '-c', mosn.configFile]);
+  assert.match(human.stdout, /PLUGIN\s+PID\s+STATE/);
+  assert.match(human.stdout, /auth\s+\d+\s+running\s+1/);
+
+  const stopped = await runMosnctl(['stop', '-c', mosn.configFile]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  await waitForExit([after.pid ?? -1], 3000);
+});
+
+test('a crash-looping plugin is marked failed; plugin restart brings it back and resets the breaker', async (t) => {
+  const dir = await tempDir(t);
+  const flag = path.join(dir, 'crash');
+  const flaky: Json = { name: 'flaky', command: process.execPath, args: [path.join(FIXTURES, 'flaky-plugin.mjs')], env: { FLAKY_FLAG: flag } };
+  const mosn = await startMosn(t, withPlugins([flaky]), { workers: 1 });
+  const [first] = await pluginList(mosn.configFile);
+  assert.equal(first?.state, 'running');
+
+  await writeFile(flag, 'crash');
+  process.kill(first?.pid ?? -1, 'SIGKILL');
+  const failed = await waitFor(async () => {
+    const [p] = (await mosn.status()).plugins;
+    return p?.state === 'failed' ? p : undefined;
+  }, 'the crash-loop breaker to open', 15_000);
+  assert.ok(failed.restarts >= 4, `restarted ${failed.restarts} times before giving up`);
+  assert.equal(failed.pid, null);
+
+  await rm(flag);
+  const restarted = await runMosnctl(['plugin', 'restart', 'flaky', '-c', mosn.configFile]);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  assert.match(restarted.stdout, /plugin flaky restarted: pid \d+, running/);
+  const [back] = await pluginList(mosn.configFile);
+  assert.equal(back?.state, 'running');
+
+  const unknown = await runMosnctl(['plugin', 'restart', 'nope', '-c', mosn.configFile]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no plugin named "nope" \(configured: "flaky"\)/);
+});
+
+test('start fails with exit 1 and the reason when a plugin has an invalid config or never says hello', async (t) => {
+  const dir = await tempDir(t);
+  const cases: { name: string; plugin: Json; expect: RegExp }[] = [
+    { name: 'invalid config', plugin: authPlugin({ api_keys: { keys: 'not-a-list' } }), expect: /plugin "auth": initialize failed: .*api_keys\.keys/s },
+    {
+      name: 'no handshake',
+      plugin: { name: 'silent', command: process.execPath, args: [path.join(FIXTURES, 'silent-plugin.mjs')], start_timeout: '1s' },
+      expect: /plugin "silent": no handshake line on stdout within 1000 ms/,
+    },
+    { name: 'missing executable', plugin: { name: 'ghost', command: './no-such-plugin' }, expect: /plugin "ghost": cannot run/ },
+  ];
+  for (const c of cases) {
+    const file = await writeConfig(dir, withPlugins([c.plugin]));
+    const result = await runMosnctl(['start', '-c', file]);
+    assert.equal(result.code, 1, `${c.name}: exit code`);
+    assert.match(result.stderr, c.expect, `${c.name}: message`);
+  }
+});
