@@ -120,8 +120,15 @@ export class Supervisor {
       const config = await loadConfig(file);
       const sockets = await this.#listeners.bindAll(config.listeners);
       added = sockets.added;
+      const plugins = await this.#plugins.prepare(config.plugins);
       const generation = this.#newGeneration(config, sockets.bound);
-      await generation.start();
+      try {
+        await generation.start();
+      } catch (err) {
+        await plugins.rollback();
+        throw err;
+      }
+      plugins.commit();
 
       const old = this.#current;
       this.#current = generation;
@@ -138,6 +145,8 @@ export class Supervisor {
         durationMs: Date.now() - started,
         listenersAdded: this.#listenersRemoved(config.listeners, old?.config.listeners ?? []),
         listenersRemoved: removed,
+        pluginsStarted: plugins.started,
+        pluginsRemoved: plugins.removed,
       };
       this.#logger.info(result, 'reload done');
       return result;

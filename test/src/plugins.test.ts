@@ -103,3 +103,34 @@ test('start fails with exit 1 and the reason when a plugin has an invalid config
     assert.match(result.stderr, c.expect, `${c.name}: message`);
   }
 });
+
+test('reload replaces a changed plugin, keeps an unchanged one (same pid), and is refused whole when a new plugin cannot start', async (t) => {
+  const flaky: Json = { name: 'flaky', command: process.execPath, args: [path.join(FIXTURES, 'flaky-plugin.mjs')] };
+  const mosn = await startMosn(t, withPlugins([authPlugin(), flaky]), { workers: 1 });
+  const pidOf = (list: PluginStatus[], name: string): number => list.find((p) => p.name === name)?.pid ?? -1;
+  const before = await pluginList(mosn.configFile);
+
+  await writeConfig(mosn.dir, withPlugins([authPlugin({ api_keys: { keys: ['k-2'] } }), flaky]));
+  const reload = await runMosnctl(['reload', '-c', mosn.configFile, '--json']);
+  assert.equal(reload.code, 0, reload.stderr);
+  assert.deepEqual(JSON.parse(reload.stdout).pluginsStarted, ['auth']);
+  const after = await pluginList(mosn.configFile);
+  assert.notEqual(pidOf(after, 'auth'), pidOf(before, 'auth'), 'the changed plugin runs as a new process');
+  assert.equal(pidOf(after, 'flaky'), pidOf(before, 'flaky'), 'the unchanged plugin kept its process');
+  await waitForExit([pidOf(before, 'auth')], 5000);
+
+  await writeConfig(mosn.dir, withPlugins([authPlugin({ api_keys: { keys: 42 } }), flaky]));
+  const refused = await runMosnctl(['reload', '-c', mosn.configFile]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /reload failed, the running generation is unchanged: plugin "auth": initialize failed/);
+  const unchanged = await pluginList(mosn.configFile);
+  assert.deepEqual(unchanged.map((p) => [p.name, p.pid]), after.map((p) => [p.name, p.pid]));
+  assert.equal((await mosn.status()).supervisor.generation, 2);
+
+  await writeConfig(mosn.dir, withPlugins([flaky]));
+  const removed = await runMosnctl(['reload', '-c', mosn.configFile, '--json']);
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(JSON.parse(removed.stdout).pluginsRemoved, ['auth']);
+  await waitForExit([pidOf(after, 'auth')], 5000);
+  assert.deepEqual((await pluginList(mosn.configFile)).map((p) => p.name), ['flaky']);
+});

@@ -89,6 +89,9 @@ export interface ReloadResult {
   readonly durationMs: number;
   readonly listenersAdded: string[];
   readonly listenersRemoved: string[];
+  /** Plugins started by this reload (added, or changed config or executable); the old instances stop after workers moved. */
+  readonly pluginsStarted: string[];
+  readonly pluginsRemoved: string[];
 }
 
 /**

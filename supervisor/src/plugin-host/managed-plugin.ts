@@ -25,6 +25,8 @@ export type PluginState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopp
 
 export interface ManagedPluginOptions {
   runtimeDir: string;
+  /** Launch numbers are unique across the host, so that an old and a new instance never share a socket path. */
+  nextLaunchNumber: () => number;
   logger: Logger;
   /** Called whenever the plugin's endpoint appears (running) or goes away. */
   onChange: () => void;
@@ -38,7 +40,6 @@ export class ManagedPlugin {
   readonly #backoff = new Backoff(100, 30_000);
   readonly #breaker = new CrashBreaker();
   #launch: PluginLaunch | undefined;
-  #launches = 0;
   #timer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #startedAt = 0;
@@ -102,8 +103,7 @@ export class ManagedPlugin {
 
   async #launchOnce(): Promise<void> {
     this.state = 'starting';
-    this.#launches += 1;
-    const launch = await launchPlugin(this.config, { runtimeDir: this.options.runtimeDir, launchNumber: this.#launches, logger: this.#logger });
+    const launch = await launchPlugin(this.config, { runtimeDir: this.options.runtimeDir, launchNumber: this.options.nextLaunchNumber(), logger: this.#logger });
     if ((this.state as PluginState) === 'stopped') { // stop() may have run during the launch
       await launch.shutdown(SHUTDOWN_GRACE_MS);
       return;

@@ -1,6 +1,10 @@
 // All configured plugins of a supervisor, and the private runtime directory their sockets live in.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { chmod } from 'node:fs/promises';
+//
+// Reload replaces plugins like workers: prepare() starts an instance for every added or changed
+// plugin next to the running ones; commit() switches workers to them and, after the workers had
+// time to move their calls, shuts the old instances down; rollback() drops what prepare() started.
+// Plugins whose config and executable did not change keep running (same pid).
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -9,10 +13,27 @@ import type { PluginStatus } from '@mosn/ipc-protocol';
 import type { PluginEndpoint } from '@mosn/worker';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 import { ManagedPlugin } from './managed-plugin.js';
+import { pluginFingerprint } from './plugin-fingerprint.js';
+
+/** Extra time, beyond a plugin's call timeout, that workers get to move to a new instance. */
+const SWITCH_GRACE_MS = 500;
+
+export interface PluginChange {
+  readonly started: string[];
+  readonly removed: string[];
+  commit(): void;
+  rollback(): Promise<void>;
+}
+
+interface Entry {
+  plugin: ManagedPlugin;
+  fingerprint: string;
+}
 
 export class PluginHost {
-  readonly #plugins = new Map<string, ManagedPlugin>();
+  readonly #plugins = new Map<string, Entry>();
   #runtimeDir: string | undefined;
+  #launches = 0;
 
   constructor(
     private readonly logger: Logger,
@@ -22,27 +43,40 @@ export class PluginHost {
 
   /** Starts every plugin; if one cannot start, stops the others and rethrows. */
   async start(configs: readonly PluginConfig[]): Promise<void> {
-    if (configs.length === 0) return;
-    // 0700: only this user can reach the sockets; the per-launch secret guards the rest.
-    this.#runtimeDir = await mkdtemp(path.join(os.tmpdir(), `mosn-${process.pid}-`));
-    await chmod(this.#runtimeDir, 0o700);
+    const change = await this.prepare(configs);
+    change.commit();
+  }
+
+  /** Starts instances for added and changed plugins; nothing switches until commit(). */
+  async prepare(configs: readonly PluginConfig[]): Promise<PluginChange> {
+    const fresh: [string, Entry][] = [];
     for (const config of configs) {
-      this.#plugins.set(config.name, new ManagedPlugin(config, { runtimeDir: this.#runtimeDir, logger: this.logger, onChange: () => this.#changed() }));
+      const fingerprint = await pluginFingerprint(config);
+      if (this.#plugins.get(config.name)?.fingerprint === fingerprint) continue;
+      fresh.push([config.name, { plugin: await this.#create(config), fingerprint }]);
     }
-    const results = await Promise.allSettled([...this.#plugins.values()].map((p) => p.start()));
+    const results = await Promise.allSettled(fresh.map(([, e]) => e.plugin.start()));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const stopFresh = async (): Promise<void> => void (await Promise.all(fresh.map(([, e]) => e.plugin.stop())));
     if (failure !== undefined) {
-      await this.stop();
+      await stopFresh();
       throw failure.reason;
     }
+    const removed = [...this.#plugins.keys()].filter((name) => !configs.some((c) => c.name === name));
+    return {
+      started: fresh.map(([name]) => name),
+      removed,
+      commit: () => this.#commit(fresh, removed),
+      rollback: stopFresh,
+    };
   }
 
   endpoints(): PluginEndpoint[] {
-    return [...this.#plugins.values()].flatMap((p) => p.endpoint() ?? []);
+    return [...this.#plugins.values()].flatMap((e) => e.plugin.endpoint() ?? []);
   }
 
   status(): PluginStatus[] {
-    return [...this.#plugins.values()].map((p) => ({
+    return [...this.#plugins.values()].map(({ plugin: p }) => ({
       name: p.config.name,
       pid: p.pid ?? null,
       state: p.state,
@@ -53,21 +87,60 @@ export class PluginHost {
   }
 
   async restart(name: string): Promise<PluginStatus> {
-    const plugin = this.#plugins.get(name);
-    if (plugin === undefined) {
+    const entry = this.#plugins.get(name);
+    if (entry === undefined) {
       const known = [...this.#plugins.keys()].map((n) => `"${n}"`).join(', ') || 'none';
       throw new SupervisorError(SUPERVISOR_ERROR_CODES.pluginUnknown, `no plugin named "${name}" (configured: ${known})`);
     }
-    await plugin.restart();
+    await entry.plugin.restart();
     const status = this.status().find((s) => s.name === name);
     if (status === undefined) throw new Error('unreachable: the plugin was just restarted');
     return status;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.#plugins.values()].map((p) => p.stop()));
+    await Promise.all([...this.#plugins.values()].map((e) => e.plugin.stop()));
+    this.#plugins.clear();
     if (this.#runtimeDir !== undefined) await rm(this.#runtimeDir, { recursive: true, force: true });
     this.#runtimeDir = undefined;
+  }
+
+  #commit(fresh: readonly [string, Entry][], removed: readonly string[]): void {
+    const retired: Entry[] = [];
+    for (const [name, entry] of fresh) {
+      const old = this.#plugins.get(name);
+      if (old !== undefined) retired.push(old);
+      this.#plugins.set(name, entry);
+    }
+    for (const name of removed) {
+      const old = this.#plugins.get(name);
+      if (old !== undefined) retired.push(old);
+      this.#plugins.delete(name);
+    }
+    this.#changed();
+    if (retired.length === 0) return;
+    // Workers finish calls already sent to the old instance (each ends within its timeout), then move.
+    const grace = Math.max(...retired.map((e) => e.plugin.config.timeout)) + SWITCH_GRACE_MS;
+    setTimeout(() => {
+      for (const { plugin } of retired) {
+        this.logger.info({ plugin: plugin.config.name, pid: plugin.pid }, 'stopping the replaced plugin instance');
+        void plugin.stop();
+      }
+    }, grace).unref();
+  }
+
+  async #create(config: PluginConfig): Promise<ManagedPlugin> {
+    if (this.#runtimeDir === undefined) {
+      // 0700: only this user can reach the sockets; the per-launch secret guards the rest.
+      this.#runtimeDir = await mkdtemp(path.join(os.tmpdir(), `mosn-${process.pid}-`));
+      await chmod(this.#runtimeDir, 0o700);
+    }
+    return new ManagedPlugin(config, {
+      runtimeDir: this.#runtimeDir,
+      nextLaunchNumber: () => ++this.#launches,
+      logger: this.logger,
+      onChange: () => this.#changed(),
+    });
   }
 
   #changed(): void {

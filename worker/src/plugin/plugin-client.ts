@@ -36,9 +36,16 @@ export class PluginClient {
   update(endpoint: PluginEndpoint | undefined): void {
     if (endpoint?.socketPath === this.#endpoint?.socketPath && endpoint?.secret === this.#endpoint?.secret) return;
     this.#epoch += 1;
+    const previous = this.#endpoint;
+    const old = this.#connection;
     this.#endpoint = endpoint;
-    this.#connection?.dispose();
     this.#connection = undefined;
+    if (old !== undefined) {
+      // Gone: fail what is pending at once. Replaced (a reload): calls already sent finish on the
+      // old instance, which the supervisor stops only after this grace.
+      if (endpoint === undefined || previous === undefined) old.dispose();
+      else setTimeout(() => old.dispose(), previous.timeoutMs + 100).unref();
+    }
     this.#connecting = undefined;
     if (endpoint !== undefined) void this.#connect().catch(() => undefined);
   }

@@ -40,7 +40,9 @@ export async function reloadCommand(options: ReloadOptions): Promise<number> {
       ? `${JSON.stringify(r, null, 2)}\n`
       : `reloaded: generation ${r.generation}, workers ${r.pids.join(', ')}; draining ${r.draining.join(', ') || 'none'}; ${r.durationMs} ms` +
           `${r.listenersAdded.length > 0 ? `; listeners added: ${r.listenersAdded.join(', ')}` : ''}` +
-          `${r.listenersRemoved.length > 0 ? `; listeners removed: ${r.listenersRemoved.join(', ')}` : ''}\n`,
+          `${r.listenersRemoved.length > 0 ? `; listeners removed: ${r.listenersRemoved.join(', ')}` : ''}` +
+          `${r.pluginsStarted.length > 0 ? `; plugins started: ${r.pluginsStarted.join(', ')}` : ''}` +
+          `${r.pluginsRemoved.length > 0 ? `; plugins removed: ${r.pluginsRemoved.join(', ')}` : ''}\n`,
   );
   return EXIT.ok;
 }
