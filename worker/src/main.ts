@@ -2,6 +2,7 @@
 // It owns no sockets of its own: listening handles arrive over the channel, and it exits when
 // the supervisor says so or when the channel goes away (the supervisor died: never linger).
 import { pino, type Logger } from 'pino';
+import { PluginClients } from './plugin/plugin-clients.js';
 import { WorkerServer } from './worker-server.js';
 import type { SupervisorToWorker, WorkerToSupervisor } from './process/supervisor-channel.js';
 import { WORKER_ENV } from './process/supervisor-channel.js';
@@ -11,6 +12,7 @@ const generation = Number(process.env[WORKER_ENV.generation] ?? 0);
 let logger: Logger = pino({ base: { pid: process.pid, worker: workerId, generation } });
 
 let server: WorkerServer | undefined;
+let plugins: PluginClients | undefined;
 let drainTimeoutMs = 30_000;
 let expectedListeners = new Set<string>();
 const listening = new Set<string>();
@@ -34,6 +36,7 @@ async function exit(code: number): Promise<void> {
   shuttingDown = true;
   try {
     await server?.close();
+    plugins?.close();
   } finally {
     // Everything that matters is closed and the supervisor has our last message; do not wait
     // for stray timers (pool idle timers, keep-alive sockets being torn down) to end the loop.
@@ -63,7 +66,9 @@ function onMessage(message: SupervisorToWorker, handle: unknown): void {
   switch (message.type) {
     case 'start': {
       logger = pino({ level: message.config.log_level, base: { pid: process.pid, worker: workerId, generation } });
-      server = new WorkerServer({ config: message.config, logger });
+      plugins = new PluginClients(message.config.plugins.map((p) => p.name), workerId, logger);
+      plugins.update(message.plugins);
+      server = new WorkerServer({ config: message.config, logger, plugins });
       drainTimeoutMs = message.config.workers.drain_timeout;
       expectedListeners = new Set(message.config.listeners.map((l) => l.name));
       if (expectedListeners.size === 0) void send({ type: 'ready' });
@@ -86,6 +91,9 @@ function onMessage(message: SupervisorToWorker, handle: unknown): void {
       );
       return;
     }
+    case 'plugins':
+      plugins?.update(message.plugins);
+      return;
     case 'stats': {
       const counters = server?.stats() ?? { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
       void send({ type: 'stats', id: message.id, counters });

@@ -1,0 +1,70 @@
+// nginx instances for benches, each in its own temporary prefix (config, pid, logs), run in the
+// foreground (`daemon off`) so that stopping the child stops it.
+
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pinned, spawnManaged, waitForPort } from './proc.mjs';
+
+function prefixDir(name) {
+  const dir = mkdtempSync(join(tmpdir(), `mosn-bench-${name}-`));
+  mkdirSync(join(dir, 'logs'));
+  return dir;
+}
+
+const COMMON = `
+worker_processes 1;
+error_log logs/error.log warn;
+pid logs/nginx.pid;
+events { worker_connections 4096; }
+`;
+
+const HTTP_COMMON = `
+  access_log off;
+  client_body_temp_path /tmp;
+  proxy_temp_path /tmp;
+  fastcgi_temp_path /tmp;
+  uwsgi_temp_path /tmp;
+  scgi_temp_path /tmp;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+`;
+
+async function start(name, conf, port, cpu) {
+  const dir = prefixDir(name);
+  const file = join(dir, 'nginx.conf');
+  writeFileSync(file, conf);
+  const [cmd, args] = pinned(cpu, 'nginx', ['-p', dir, '-c', file, '-g', 'daemon off;']);
+  const child = spawnManaged(name, cmd, args);
+  await waitForPort(port, child);
+  return child;
+}
+
+/** An upstream answering every request with `bodyBytes` bytes of text. */
+export function startNginxUpstream({ port, bodyBytes, cpu }) {
+  const body = 'x'.repeat(bodyBytes - 1) + '\n';
+  return start('nginx-upstream', `${COMMON}
+http {${HTTP_COMMON}
+  server {
+    listen 127.0.0.1:${port} reuseport backlog=4096;
+    location / { default_type text/plain; return 200 "${body}"; }
+  }
+}`, port, cpu);
+}
+
+/** nginx as a reverse proxy: 1 worker, HTTP/1.1 upstream keep-alive (the configuration BENCHMARKING.md measured). */
+export function startNginxProxy({ port, upstreamPort, cpu }) {
+  return start('nginx-proxy', `${COMMON}
+http {${HTTP_COMMON}
+  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 64; keepalive_requests 100000000; }
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering on;
+    }
+  }
+}`, port, cpu);
+}
