@@ -1,11 +1,9 @@
-// Starting MOSN.ts for a bench: the one place to change when `mosnctl` replaces the standalone
-// worker (`node supervisor/bin/mosnctl.js start -c FILE --workers 1`).
+// Starting MOSN.ts for a bench, through mosnctl as an operator would.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../config/dist/src/index.js';
 import { pinned, spawnManaged, waitForPort } from './proc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,13 +16,16 @@ export function writeConfig(config) {
   return file;
 }
 
-/** Starts MOSN.ts with one worker on `configFile` (MOSN v2 format); resolves when `port` accepts. */
+/**
+ * Starts MOSN.ts the way an operator does (`mosnctl start -c FILE --workers 1`: the supervisor
+ * and one forked worker, in one process group); resolves when `port` accepts.
+ */
 export async function startMosn({ configFile, port, cpu, nodeArgs = [] }) {
-  // Validated here, as the supervisor would, and handed over as the effective config.
-  const effective = join(dirname(configFile), 'effective.json');
-  writeFileSync(effective, JSON.stringify(await loadConfig(configFile)));
-  const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, join(here, 'standalone-worker.mjs'), effective]);
-  const child = spawnManaged('mosn', cmd, args);
+  const mosnctl = join(here, '../../supervisor/bin/mosnctl.js');
+  // --cpu-prof and the like go to the worker, where the forwarding happens.
+  const env = nodeArgs.length > 0 ? { NODE_OPTIONS: nodeArgs.join(' ') } : {};
+  const [cmd, args] = pinned(cpu, process.execPath, [mosnctl, 'start', '-c', configFile, '--workers', '1']);
+  const child = spawnManaged('mosn', cmd, args, { env: { ...process.env, ...env } });
   await waitForPort(port, child);
   return child;
 }
