@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { PluginStatus } from '@mosn/ipc-protocol';
 import { cluster, httpListener, mosnConfig, catchAllRouter, type Json } from './helpers/config-builder.js';
 import { isAlive, waitFor, waitForExit } from './helpers/deadline.js';
+import { request } from './helpers/http-client.js';
 import { runMosnctl, startMosn, tempDir, writeConfig } from './helpers/mosn-process.js';
+import { startHttpUpstream } from './helpers/upstream.js';
 
 const AUTH_MAIN = fileURLToPath(new URL('../../../plugins/auth/dist/src/main.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -85,23 +87,39 @@ test('a crash-looping plugin is marked failed; plugin restart brings it back and
   assert.match(unknown.stderr, /no plugin named "nope" \(configured: "flaky"\)/);
 });
 
-test('start fails with exit 1 and the reason when a plugin has an invalid config or never says hello', async (t) => {
-  const dir = await tempDir(t);
-  const cases: { name: string; plugin: Json; expect: RegExp }[] = [
-    { name: 'invalid config', plugin: authPlugin({ api_keys: { keys: 'not-a-list' } }), expect: /plugin "auth": initialize failed: .*api_keys\.keys/s },
-    {
-      name: 'no handshake',
-      plugin: { name: 'silent', command: process.execPath, args: [path.join(FIXTURES, 'silent-plugin.mjs')], start_timeout: '1s' },
-      expect: /plugin "silent": no handshake line on stdout within 1000 ms/,
-    },
-    { name: 'missing executable', plugin: { name: 'ghost', command: './no-such-plugin' }, expect: /plugin "ghost": cannot run/ },
-  ];
-  for (const c of cases) {
-    const file = await writeConfig(dir, withPlugins([c.plugin]));
-    const result = await runMosnctl(['start', '-c', file]);
-    assert.equal(result.code, 1, `${c.name}: exit code`);
-    assert.match(result.stderr, c.expect, `${c.name}: message`);
-  }
+test('plugins that cannot start never keep the proxy from starting: reported, retried or failed, and their filters apply the failure mode', async (t) => {
+  const upstream = await startHttpUpstream(t, (_req, res) => res.end('upstream'));
+  const silent: Json = { name: 'silent', command: process.execPath, args: [path.join(FIXTURES, 'silent-plugin.mjs')], start_timeout: '1s' };
+  const broken = authPlugin({ api_keys: { keys: 'not-a-list' } });
+  const ghost: Json = { name: 'ghost', command: './no-such-plugin' };
+  const listener = {
+    ...httpListener('http', 'r'),
+    stream_filters: [
+      { type: 'plugin', config: { plugin: 'silent', failure_mode: 'open' } },
+      { type: 'auth', config: { plugin: 'auth' } },
+    ],
+  };
+  const config = mosnConfig({
+    listeners: [listener],
+    routers: [catchAllRouter('r', 'up')],
+    clusters: [cluster('up', [upstream.address])],
+    top: { plugins: [silent, broken, ghost] },
+  });
+  const mosn = await startMosn(t, config, { workers: 1 });
+  await waitFor(() => (/plugin "silent" is not running/.test(mosn.output) ? true : undefined), 'the warning on stderr');
+  assert.match(mosn.output, /mosnctl: warning: plugin "auth" is not running \(failed\): plugin "auth": initialize failed: .*api_keys\.keys/s);
+  assert.match(mosn.output, /mosnctl: warning: plugin "ghost" is not running \((backoff|failed)\): plugin "ghost": cannot run/);
+
+  const plugins = await pluginList(mosn.configFile);
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+  assert.match(String(byName.get('silent')?.lastExit), /no handshake line on stdout within 1000 ms/);
+  assert.ok(['backoff', 'starting'].includes(String(byName.get('silent')?.state)), 'a plugin that did not say hello is retried');
+  assert.equal(byName.get('auth')?.state, 'failed', 'an invalid config is not retried');
+
+  // silent fails open (the request goes on), auth fails closed with its 403.
+  const res = await request(mosn.port('http'));
+  assert.equal(res.status, 403);
+  assert.match(res.body, /auth plugin "auth" unavailable/);
 });
 
 test('reload replaces a changed plugin, keeps an unchanged one (same pid), and is refused whole when a new plugin cannot start', async (t) => {

@@ -7,7 +7,7 @@
 // A crash is seen at once (process exit); a hang by heartbeats that go unanswered (≤ 3 s).
 import type { Logger } from 'pino';
 import type { PluginConfig } from '@mosn/config';
-import { PluginHeartbeat } from '@mosn/ipc-protocol';
+import { PLUGIN_RPC_ERROR_CODES, PluginHeartbeat, ResponseError } from '@mosn/ipc-protocol';
 import type { PluginEndpoint } from '@mosn/worker';
 import { Backoff } from '../generation/backoff.js';
 import { CrashBreaker } from './crash-breaker.js';
@@ -66,9 +66,26 @@ export class ManagedPlugin {
     return { name: this.config.name, socketPath: launch.socketPath, secret: launch.secret, timeoutMs: this.config.timeout };
   }
 
-  /** The first start: rejects (and leaves nothing running) if the plugin cannot start. */
-  async start(): Promise<void> {
-    await this.#launchOnce();
+  /**
+   * Strict (a reload): rejects, leaving nothing running, if the plugin cannot start. Tolerant (the
+   * proxy's own start): a plugin that cannot start never keeps the proxy from starting; it is
+   * reported, retried with backoff (or left `failed` when its config is invalid), and the filters
+   * that use it apply their failure mode meanwhile.
+   */
+  async start(strict: boolean): Promise<void> {
+    try {
+      await this.#launchOnce();
+    } catch (err) {
+      if (strict) throw err;
+      const message = (err as Error).message;
+      this.#logger.error({ err: message }, 'plugin failed to start; the filters that use it apply their failure mode until it runs');
+      if (isConfigInvalid(err)) {
+        this.state = 'failed';
+        this.lastExit = `${message} (not restarting: fix its config and reload)`;
+        return;
+      }
+      this.#scheduleRestart(message);
+    }
   }
 
   /** Operator's restart: resets the breaker and the backoff, replaces a running instance. */
@@ -178,4 +195,10 @@ export class ManagedPlugin {
       });
     }, delay);
   }
+}
+
+/** The plugin answered initialize with "invalid config": starting it again cannot help. */
+function isConfigInvalid(err: unknown): boolean {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof ResponseError && cause.code === PLUGIN_RPC_ERROR_CODES.invalidConfig;
 }

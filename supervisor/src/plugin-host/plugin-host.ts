@@ -41,21 +41,24 @@ export class PluginHost {
     private readonly onEndpoints: (endpoints: PluginEndpoint[]) => void,
   ) {}
 
-  /** Starts every plugin; if one cannot start, stops the others and rethrows. */
+  /** Starts every plugin; one that cannot start is reported and retried, never fatal (see ManagedPlugin.start). */
   async start(configs: readonly PluginConfig[]): Promise<void> {
-    const change = await this.prepare(configs);
+    const change = await this.prepare(configs, false);
     change.commit();
   }
 
-  /** Starts instances for added and changed plugins; nothing switches until commit(). */
-  async prepare(configs: readonly PluginConfig[]): Promise<PluginChange> {
+  /**
+   * Starts instances for added and changed plugins; nothing switches until commit(). Strict (a
+   * reload): if one cannot start, what was started is stopped and the error rethrown.
+   */
+  async prepare(configs: readonly PluginConfig[], strict = true): Promise<PluginChange> {
     const fresh: [string, Entry][] = [];
     for (const config of configs) {
       const fingerprint = await pluginFingerprint(config);
       if (this.#plugins.get(config.name)?.fingerprint === fingerprint) continue;
       fresh.push([config.name, { plugin: await this.#create(config), fingerprint }]);
     }
-    const results = await Promise.allSettled(fresh.map(([, e]) => e.plugin.start()));
+    const results = await Promise.allSettled(fresh.map(([, e]) => e.plugin.start(strict)));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     const stopFresh = async (): Promise<void> => void (await Promise.all(fresh.map(([, e]) => e.plugin.stop())));
     if (failure !== undefined) {

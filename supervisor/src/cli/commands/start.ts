@@ -34,6 +34,12 @@ export async function startCommand(options: StartOptions): Promise<number> {
     reportError(err);
     return EXIT.failed;
   }
+  // A plugin that cannot start does not stop the proxy, but the operator must see it at once.
+  for (const plugin of supervisor.pluginStatus()) {
+    if (plugin.state !== 'running') {
+      process.stderr.write(`mosnctl: warning: plugin "${plugin.name}" is not running (${plugin.state}): ${plugin.lastExit ?? 'no reason recorded'}; its filters apply their failure mode\n`);
+    }
+  }
   await supervisor.stopped;
   process.off('SIGTERM', onTerm);
   process.off('SIGINT', onInt);
