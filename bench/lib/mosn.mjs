@@ -20,11 +20,11 @@ export function writeConfig(config) {
  * Starts MOSN.ts the way an operator does (`mosnctl start -c FILE --workers 1`: the supervisor
  * and one forked worker, in one process group); resolves when `port` accepts.
  */
-export async function startMosn({ configFile, port, cpu, nodeArgs = [] }) {
+export async function startMosn({ configFile, port, cpu, nodeArgs = [], workers = 1 }) {
   const mosnctl = join(here, '../../supervisor/bin/mosnctl.js');
   // --cpu-prof and the like go to the worker, where the forwarding happens.
   const env = nodeArgs.length > 0 ? { NODE_OPTIONS: nodeArgs.join(' ') } : {};
-  const [cmd, args] = pinned(cpu, process.execPath, [mosnctl, 'start', '-c', configFile, '--workers', '1']);
+  const [cmd, args] = pinned(cpu, process.execPath, [mosnctl, 'start', '-c', configFile, '--workers', String(workers)]);
   const child = spawnManaged('mosn', cmd, args, { env: { ...process.env, ...env } });
   await waitForPort(port, child);
   return child;

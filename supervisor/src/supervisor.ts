@@ -128,10 +128,10 @@ export class Supervisor {
         await plugins.rollback();
         throw err;
       }
-      plugins.commit();
-
       const old = this.#current;
       this.#current = generation;
+      // After the swap, so that the switch to new plugin instances reaches the new workers too.
+      plugins.commit();
       this.#config = config;
       this.#configPath = file;
       this.options.logger.level = config.log_level;

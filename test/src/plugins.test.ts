@@ -9,6 +9,7 @@ import { isAlive, waitFor, waitForExit } from './helpers/deadline.js';
 import { request } from './helpers/http-client.js';
 import { runMosnctl, startMosn, tempDir, writeConfig } from './helpers/mosn-process.js';
 import { startHttpUpstream } from './helpers/upstream.js';
+import { startLoad } from './helpers/load.js';
 
 const AUTH_MAIN = fileURLToPath(new URL('../../../plugins/auth/dist/src/main.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -151,4 +152,65 @@ test('reload replaces a changed plugin, keeps an unchanged one (same pid), and i
   assert.deepEqual(JSON.parse(removed.stdout).pluginsRemoved, ['auth']);
   await waitForExit([pidOf(after, 'auth')], 5000);
   assert.deepEqual((await pluginList(mosn.configFile)).map((p) => p.name), ['flaky']);
+});
+
+test('a plugin that stops answering is detected by heartbeats and restarted; meanwhile its filter fails closed', async (t) => {
+  const upstream = await startHttpUpstream(t, (_req, res) => res.end('upstream'));
+  const hangable: Json = { name: 'hangable', command: process.execPath, args: [path.join(FIXTURES, 'hangable-plugin.mjs')], timeout: '200ms' };
+  const listener = { ...httpListener('http', 'r'), stream_filters: [{ type: 'plugin', config: { plugin: 'hangable', failure_mode: 'closed' } }] };
+  const mosn = await startMosn(t, mosnConfig({ listeners: [listener], routers: [catchAllRouter('r', 'up')], clusters: [cluster('up', [upstream.address])], top: { plugins: [hangable] } }), { workers: 1 });
+  const port = mosn.port('http');
+  assert.equal((await request(port)).status, 200);
+  const [before] = (await mosn.status()).plugins;
+
+  const frozenAt = Date.now();
+  const frozen = await request(port, { headers: { 'x-hang': '1' } });
+  assert.equal(frozen.status, 503, 'the call timed out and the filter failed closed');
+  assert.match(frozen.body, /plugin "hangable" unavailable/);
+  assert.ok(Date.now() - frozenAt < 1000, 'the timeout, not the hang, decided');
+
+  const after = await waitFor(async () => {
+    const [p] = (await mosn.status()).plugins;
+    return p?.state === 'running' && p.pid !== before?.pid ? p : undefined;
+  }, 'the hung plugin to be replaced', 8000);
+  t.diagnostic(`replaced ${Date.now() - frozenAt} ms after it froze: ${after.lastExit}`);
+  assert.ok(Date.now() - frozenAt < 5000, 'hang detected within seconds');
+  assert.match(String(after.lastExit), /hung/);
+  assert.equal(isAlive(before?.pid ?? -1), false, 'the frozen process was killed');
+  await waitFor(async () => ((await request(port)).status === 200 ? true : undefined), 'requests to pass again');
+});
+
+test('a changed auth plugin is swapped under load with zero failed auth decisions', async (t) => {
+  const upstream = await startHttpUpstream(t, (_req, res) => res.end('upstream'));
+  const configWith = (keys: string[]): Json => {
+    const listener = { ...httpListener('http', 'r'), stream_filters: [{ type: 'auth', config: { plugin: 'auth' } }] };
+    return mosnConfig({
+      listeners: [listener],
+      routers: [catchAllRouter('r', 'up')],
+      clusters: [cluster('up', [upstream.address])],
+      top: { plugins: [authPlugin({ api_keys: { keys } })] },
+    });
+  };
+  const mosn = await startMosn(t, configWith(['k-1']), { workers: 2 });
+  const load = startLoad({ port: mosn.port('http'), keepAliveClients: 6, newConnectionClients: 1, headers: { 'x-api-key': 'k-1' } });
+  const replaced: number[] = [];
+  try {
+    await waitFor(() => (load.completed > 200 ? true : undefined), 'load to get going');
+    for (let i = 1; i <= 3; i++) {
+      const [old] = (await mosn.status()).plugins;
+      replaced.push(old?.pid ?? -1);
+      await writeConfig(mosn.dir, configWith(['k-1', `k-extra-${i}`]));
+      const reload = await runMosnctl(['reload', '-c', mosn.configFile, '--json']);
+      assert.equal(reload.code, 0, reload.stderr);
+      assert.deepEqual(JSON.parse(reload.stdout).pluginsStarted, ['auth']);
+      const before = load.completed;
+      await waitFor(() => (load.completed > before + 200 ? true : undefined), 'load to go on after the swap');
+    }
+  } finally {
+    const report = await load.stop();
+    t.diagnostic(JSON.stringify(report));
+    assert.deepEqual(report.errors, {}, 'no connection error');
+    assert.deepEqual(report.non2xx, {}, 'no refused or failed auth decision');
+  }
+  await waitForExit(replaced, 5000);
 });

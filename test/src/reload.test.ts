@@ -12,6 +12,7 @@ import { request } from './helpers/http-client.js';
 import { startLoad } from './helpers/load.js';
 import { runMosnctl, startMosn, writeConfig } from './helpers/mosn-process.js';
 import { startHttpUpstream } from './helpers/upstream.js';
+import { childPids, openFds } from './helpers/processes.js';
 
 /** Each generation's config rewrites the Host header to `gen-N`, so a response tells which config served it. */
 function configFor(generation: number, upstream: string, extra: { listeners?: Json[]; workers?: Json } = {}): Json {
@@ -38,6 +39,8 @@ test('20 reloads under keep-alive and new-connection load lose no request, and t
   const upstream = await hostEchoUpstream(t);
   const mosn = await startMosn(t, configFor(1, upstream.address));
   const port = mosn.port('http');
+  const supervisorPid = mosn.child.pid ?? -1;
+  const baseline = { fds: openFds(supervisorPid), children: childPids(supervisorPid).length };
   const load = startLoad({ port, keepAliveClients: 8, newConnectionClients: 2 });
   let lastTotals = 0;
   try {
@@ -68,6 +71,13 @@ test('20 reloads under keep-alive and new-connection load lose no request, and t
   }, 'old generations to finish draining');
   assert.equal(status.supervisor.reloads.ok, 20);
   assert.ok(status.supervisor.totals.requests >= lastTotals);
+  // Nothing accumulates across reloads: the same number of children and open files as at the start.
+  await waitFor(() => (childPids(supervisorPid).length === baseline.children ? true : undefined), 'old workers to be reaped');
+  assert.equal(openFds(supervisorPid), baseline.fds, 'the supervisor holds as many fds as before the reloads');
+  const workers = status.workers.map((w) => w.pid);
+  const stopped = await runMosnctl(['stop', '-c', mosn.configFile]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.deepEqual([supervisorPid, ...workers].filter(isAlive), [], 'nothing left after the stop');
 });
 
 test('a slow request in flight completes across a reload, then the old worker exits', async (t) => {

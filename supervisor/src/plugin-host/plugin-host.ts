@@ -16,7 +16,7 @@ import { ManagedPlugin } from './managed-plugin.js';
 import { pluginFingerprint } from './plugin-fingerprint.js';
 
 /** Extra time, beyond a plugin's call timeout, that workers get to move to a new instance. */
-const SWITCH_GRACE_MS = 500;
+const SWITCH_GRACE_MS = 2000;
 
 export interface PluginChange {
   readonly started: string[];

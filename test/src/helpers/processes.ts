@@ -33,3 +33,8 @@ export function workersOf(pid: number): number[] {
   }
   return found;
 }
+
+/** How many file descriptors `pid` has open (Linux). */
+export function openFds(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
+}
