@@ -212,7 +212,7 @@ test('the plugin exits when the process that launched it is killed', async (t) =
   assert.ok(await isRunning(pluginPid));
   launcher.child.kill('SIGKILL');
   await launcher.exited;
-  await until(async () => !(await isRunning(pluginPid)), 3_000, `plugin pid ${pluginPid} to exit after its parent died`);
+  await until(async () => !(await isRunning(pluginPid)), 5_000, `plugin pid ${pluginPid} to exit after its parent died`);
 });
 
 test('started by hand (no magic cookie), the plugin exits 1 and says how it is meant to run', async (t) => {
