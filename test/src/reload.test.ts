@@ -207,3 +207,30 @@ test('a second reload while one runs is refused; SIGHUP reloads too', async (t) 
   assert.equal((await request(mosn.port('http'))).body, 'gen-3');
 });
 
+
+test('at most two generations drain at once: a third reload kills the oldest draining one', async (t) => {
+  const held: import('node:http').ServerResponse[] = [];
+  const upstream = await startHttpUpstream(t, (_req, res) => {
+    held.push(res); // answered only when the test ends: keeps its generation draining
+  });
+  t.after(() => held.forEach((r) => r.destroy()));
+  const config = (n: number): Json => configFor(n, upstream.address, { workers: { drain_timeout: '30s' } });
+  const mosn = await startMosn(t, config(1), { workers: 1 });
+  const port = mosn.port('http');
+  const pids: number[] = [];
+  const pending: Promise<unknown>[] = [];
+  for (let generation = 1; generation <= 3; generation++) {
+    pids.push((await mosn.status()).workers.find((w) => w.generation === generation)?.pid ?? -1);
+    const before = held.length;
+    pending.push(request(port).catch((err: Error) => err));
+    await waitFor(() => (held.length > before ? true : undefined), `a request held on generation ${generation}`);
+    await writeConfig(mosn.dir, config(generation + 1));
+    assert.equal((await runMosnctl(['reload', '-c', mosn.configFile])).code, 0);
+  }
+  // Generations 1, 2 and 3 each hold a request; with 4 serving, the oldest (1) is killed.
+  await waitForExit([pids[0] ?? -1], 5000);
+  assert.ok(isAlive(pids[1] ?? -1) && isAlive(pids[2] ?? -1), 'the two newest draining generations are kept');
+  const status = await mosn.status();
+  assert.deepEqual([...new Set(status.workers.map((w) => w.generation))].sort(), [2, 3, 4]);
+  assert.ok((await pending[0]) instanceof Error, 'the request on the killed generation failed');
+});

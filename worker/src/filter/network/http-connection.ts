@@ -29,6 +29,9 @@ import { RequestBodyFramer } from './request-body.js';
 import { ProxyStream } from './proxy-stream.js';
 
 
+/** During a drain, an idle keep-alive connection is closed only once idle this long (see drain()). */
+const MIN_IDLE_BEFORE_CLOSE_MS = 1000;
+
 const P_UPSTREAM = 1;
 const P_PIPELINE = 2;
 
@@ -61,6 +64,8 @@ export class HttpConnection implements TrackedConnection {
   private headTimer: NodeJS.Timeout;
   private headTimerMs: number;
   private drainTimer: NodeJS.Timeout | undefined;
+  /** When the connection last became idle (accepted, or a response finished). */
+  private idleSince = Date.now();
 
   constructor(ctx: HttpProxyContext, socket: net.Socket, tracker: ConnectionTracker) {
     this.ctx = ctx;
@@ -257,6 +262,7 @@ export class HttpConnection implements TrackedConnection {
   }
 
   private finishExchange(): void {
+    this.idleSince = Date.now();
     this.resState = X_IDLE;
     this.reqState = RS_HEAD;
     this.unpause(P_UPSTREAM | P_PIPELINE);
@@ -321,9 +327,13 @@ export class HttpConnection implements TrackedConnection {
     this.draining = true;
     if (!this.isIdle()) return; // the next response says Connection: close
     // Idle keep-alive connections close spread over a short window: closing thousands at the
-    // same instant makes their clients reconnect (and race) at the same instant.
-    const delay = Math.floor(Math.random() * spreadMs);
-    if (delay === 0) return this.closeGracefully();
+    // same instant makes their clients reconnect (and race) at the same instant. And only once
+    // idle for a while: a busy client sends its next request within microseconds and gets
+    // `Connection: close` on its response instead, so it never meets a close mid-request (the
+    // HTTP/1.1 idle-close race remains only for a client that was silent for MIN_IDLE_BEFORE_CLOSE_MS).
+    const idleFor = Date.now() - this.idleSince;
+    const delay = Math.max(Math.floor(Math.random() * spreadMs), MIN_IDLE_BEFORE_CLOSE_MS - idleFor);
+    if (delay <= 0) return this.closeGracefully();
     this.drainTimer = setTimeout(() => {
       this.drainTimer = undefined;
       if (this.isIdle()) this.closeGracefully();
