@@ -2,13 +2,14 @@
 // (1 worker), through a node:http + http.Agent proxy, and through nginx (1 worker), alternating
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
-//                           [--targets direct,mosn,node-http,nginx,pipe] [--no-pin] [--cpu-prof DIR]
+//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache] [--no-pin] [--cpu-prof DIR]
 // (`pipe` is a plain net pipe with no HTTP work: the floor for a Node proxy, not a real proxy.)
 // Needs wrk (and nginx for the upstream and the nginx row): bench/setup.sh installs both.
 
 import { parseArgs } from 'node:util';
 import { startNginxProxy, startNginxUpstream } from '../lib/nginx.mjs';
-import { httpProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { authProxyConfig, httpProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { SignJWT } from 'jose';
 import { freePort, groupCpuMs, hasCommand, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
 import { readFileSync } from 'node:fs';
 import { median, spread, table } from '../lib/stats.mjs';
@@ -66,6 +67,19 @@ async function main() {
     const child = await startMosn({ configFile: writeConfig(httpProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY, nodeArgs });
     targets.push({ name: 'mosn', port, pgid: child.pid });
   }
+  // The auth filter (opt-in targets): a JWT HS256 checked by the auth plugin on every request,
+  // without and with the decision cache; ratios against `mosn` show what the filter costs.
+  for (const [name, cache] of [['mosn-auth', false], ['mosn-auth-cache', true]]) {
+    if (!wanted.includes(name)) continue;
+    const secret = 'bench-secret-of-at-least-32-bytes!!!';
+    const token = await new SignJWT({ sub: 'bench' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
+    const port = await freePort(used);
+    const child = await startMosn({ configFile: writeConfig(authProxyConfig({ port, upstreamPort, secret, cache })), port, cpu: CPU_PROXY });
+    targets.push({ name, port, pgid: child.pid, headers: [`authorization: Bearer ${token}`] });
+  }
   if (wanted.includes('node-http')) {
     const port = await freePort(used);
     const script = fileURLToPath(new URL('../lib/node-http-proxy.mjs', import.meta.url));
@@ -89,7 +103,7 @@ async function main() {
   }
 
   for (const t of targets) {
-    const res = await fetch(`http://127.0.0.1:${t.port}/`);
+    const res = await fetch(`http://127.0.0.1:${t.port}/`, { headers: Object.fromEntries((t.headers ?? []).map((h) => h.split(': '))) });
     const body = await res.text();
     if (res.status !== 200 || body.length !== bodyBytes) throw new Error(`${t.name}: sanity check failed: ${res.status}, ${body.length} bytes`);
     t.rps = [];
@@ -100,13 +114,13 @@ async function main() {
 
   console.log(`upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}`);
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
-  for (const t of targets) await runWrk({ url: `http://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD });
+  for (const t of targets) await runWrk({ url: `http://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD, headers: t.headers });
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + r) % targets.length]);
     for (const t of order) {
       const cpuBefore = t.pgid ? groupCpuMs(t.pgid) : 0;
-      const res = await runWrk({ url: `http://127.0.0.1:${t.port}/`, seconds, connections, cpu: CPU_LOAD });
+      const res = await runWrk({ url: `http://127.0.0.1:${t.port}/`, seconds, connections, cpu: CPU_LOAD, headers: t.headers });
       if (t.pgid) t.cpuUs.push(((groupCpuMs(t.pgid) - cpuBefore) * 1000) / (res.rps * seconds));
       t.rps.push(res.rps);
       t.p99.push(res.p99);
@@ -126,6 +140,10 @@ async function main() {
     ]);
   }
   console.log('\n' + table(rows));
+  for (const name of ['mosn-auth', 'mosn-auth-cache']) {
+    // The auth plugin runs in its own process group: its CPU is not in the proxy column.
+    if (byName[name] && byName.mosn) console.log(`${name} / mosn (no filter) req/s: ${ratio(byName[name], 'mosn')}`);
+  }
   if (byName.mosn && byName.nginx) {
     console.log(`\np99 mosn / nginx: ${(median(byName.mosn.p99) / median(byName.nginx.p99)).toFixed(2)}`);
     console.log('CPU eff. ×nginx = nginx CPU µs per request / this proxy\'s (1.00 = as cheap per request as nginx)');

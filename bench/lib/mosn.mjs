@@ -85,3 +85,24 @@ export function tcpProxyConfig({ port, upstreamPort }) {
     workers: { count: 1, drain_timeout: '5s' },
   };
 }
+
+/**
+ * httpProxyConfig plus the auth plugin (JWT HS256 with `secret`) as a stream filter on the
+ * listener; with `cache`, decisions are cached by the Authorization header for 30 s.
+ */
+export function authProxyConfig({ port, upstreamPort, secret, cache }) {
+  const config = httpProxyConfig({ port, upstreamPort });
+  const listener = config.servers[0].listeners[0];
+  listener.stream_filters = [
+    { type: 'auth', config: { plugin: 'auth', ...(cache ? { cache: { header: 'authorization', ttl: '30s' } } : {}) } },
+  ];
+  config.plugins = [
+    {
+      name: 'auth',
+      command: process.execPath,
+      args: [join(here, '../../plugins/auth/dist/src/main.js')],
+      config: { jwt: { keys: [{ alg: 'HS256', secret }] } },
+    },
+  ];
+  return config;
+}

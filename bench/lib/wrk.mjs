@@ -18,8 +18,9 @@ export function parseWrk(out) {
 }
 
 /** wrk -t1 -cN -dD --latency URL, pinned to `cpu` when given. */
-export async function runWrk({ url, seconds, connections = 64, threads = 1, cpu }) {
-  const [cmd, args] = pinned(cpu, 'wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+export async function runWrk({ url, seconds, connections = 64, threads = 1, cpu, headers = [] }) {
+  const headerArgs = headers.flatMap((h) => ['-H', h]);
+  const [cmd, args] = pinned(cpu, 'wrk', [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--latency', ...headerArgs, url]);
   const child = spawnManaged('wrk', cmd, args, { detached: false });
   const code = await new Promise((resolve) => child.on('exit', (c) => resolve(c)));
   if (code !== 0) throw new Error(`wrk exited with ${code}:\n${child.output}`);
