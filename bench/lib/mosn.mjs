@@ -22,10 +22,9 @@ export function writeConfig(config) {
  */
 export async function startMosn({ configFile, port, cpu, nodeArgs = [], workers = 1 }) {
   const mosnctl = join(here, '../../supervisor/bin/mosnctl.js');
-  // --cpu-prof and the like go to the worker, where the forwarding happens.
-  const env = nodeArgs.length > 0 ? { NODE_OPTIONS: nodeArgs.join(' ') } : {};
-  const [cmd, args] = pinned(cpu, process.execPath, [mosnctl, 'start', '-c', configFile, '--workers', String(workers)]);
-  const child = spawnManaged('mosn', cmd, args, { env: { ...process.env, ...env } });
+  // Node flags such as --cpu-prof reach the workers too: fork() passes the supervisor's execArgv on.
+  const [cmd, args] = pinned(cpu, process.execPath, [...nodeArgs, mosnctl, 'start', '-c', configFile, '--workers', String(workers)]);
+  const child = spawnManaged('mosn', cmd, args);
   await waitForPort(port, child);
   return child;
 }

@@ -88,3 +88,25 @@ test('a plugin killed under load: no worker restarts, requests get exactly the f
     assert.equal(JSON.parse(ok.body).unavailable, null);
   }
 });
+
+test('the decision cache answers a repeated credential without an RPC until its TTL passes', async (t) => {
+  const upstream = await startHttpUpstream(t, (req, res) => res.end(String(req.headers['x-check-number'] ?? '-')));
+  const listener = {
+    ...httpListener('http', 'r'),
+    stream_filters: [{ type: 'plugin', config: { plugin: 'counting', cache: { header: 'x-token', ttl: '400ms' } } }],
+  };
+  const counting = { name: 'counting', command: process.execPath, args: [fileURLToPath(new URL('../../fixtures/counting-plugin.mjs', import.meta.url))] };
+  const mosn = await startMosn(t, mosnConfig({ listeners: [listener], routers: [catchAllRouter('r', 'up')], clusters: [cluster('up', [upstream.address])], top: { plugins: [counting] } }), { workers: 1 });
+  const port = mosn.port('http');
+  const check = async (token: string): Promise<string> => (await request(port, { headers: { 'x-token': token } })).body;
+
+  assert.equal(await check('a'), '1', 'the first request asks the plugin');
+  for (let i = 0; i < 5; i++) assert.equal(await check('a'), '1', 'repeats are answered from the cache');
+  assert.equal(await check('b'), '2', 'another credential asks again');
+  const expired = await waitFor(async () => {
+    const n = await check('a');
+    return n !== '1' ? n : undefined;
+  }, 'the cached decision to expire', 3000);
+  assert.equal(expired, '3', 'after the TTL the plugin is asked once more');
+  assert.equal(await check('x-no-cache-header-value-differs'), '4');
+});

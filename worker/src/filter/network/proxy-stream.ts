@@ -54,6 +54,11 @@ export class ProxyStream implements UpstreamHandler {
     const route = ctx.routes.match(req.authority, req.path, conn.getHeader);
     const filters = ctx.streamFilters;
     if (filters === undefined) return this.dispatch(route, undefined);
+    const cached = filters.cached(conn.getHeader);
+    if (cached !== undefined) {
+      this.pendingBody = [];
+      return this.onFilterDecision(++this.filterSeq, route, cached);
+    }
     // Stream filters ask plugins, asynchronously: hold the body until they have decided.
     const seq = ++this.filterSeq;
     this.pendingBody = [];

@@ -38,6 +38,16 @@ export class PluginCheckFilter {
     this.#cache = cache === undefined ? undefined : new DecisionCache(cache.ttl, cache.max_entries);
   }
 
+  /** The cached decision for this request, if the filter caches and has one: no RPC, no allocation. */
+  cached(getHeader: (lowerCaseName: string) => string | undefined): FilterDecision | undefined {
+    const header = this.config.config.cache?.header;
+    if (header === undefined) return undefined;
+    const key = getHeader(header);
+    const decision = key === undefined ? undefined : this.#cache?.get(key);
+    if (decision !== undefined) this.counters.cacheHits += 1;
+    return decision;
+  }
+
   async decide(request: CheckRequestParams): Promise<FilterDecision> {
     const cacheHeader = this.config.config.cache?.header;
     const cacheKey = cacheHeader === undefined ? undefined : request.headers[cacheHeader];

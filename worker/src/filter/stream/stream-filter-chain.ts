@@ -25,6 +25,21 @@ export class StreamFilterChain {
     return this.filters.length === 0;
   }
 
+  /**
+   * When every filter has a cached decision for this request, the combined decision, decided
+   * synchronously (the request goes on in the same tick, as without filters); otherwise undefined.
+   */
+  cached(getHeader: (lowerCaseName: string) => string | undefined): FilterDecision | undefined {
+    let headersToAdd: Record<string, string> | undefined;
+    for (const filter of this.filters) {
+      const decision = filter.cached(getHeader);
+      if (decision === undefined) return undefined;
+      if (decision.action === 'respond') return decision;
+      if (decision.headersToAdd !== undefined) headersToAdd = { ...headersToAdd, ...decision.headersToAdd };
+    }
+    return { action: 'continue', headersToAdd };
+  }
+
   async decide(request: CheckRequestParams): Promise<FilterDecision> {
     let headersToAdd: Record<string, string> | undefined;
     for (const filter of this.filters) {
