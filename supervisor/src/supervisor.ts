@@ -130,12 +130,13 @@ export class Supervisor {
       }
       const old = this.#current;
       this.#current = generation;
-      // After the swap, so that the switch to new plugin instances reaches the new workers too.
+      const draining = old === undefined ? [] : this.#drainInBackground(old);
+      // After the swap, so that the switch to new plugin instances reaches the new workers and
+      // the draining ones alike.
       plugins.commit();
       this.#config = config;
       this.#configPath = file;
       this.options.logger.level = config.log_level;
-      const draining = old === undefined ? [] : this.#drainInBackground(old);
       const removed = this.#listenersRemoved(old?.config.listeners ?? [], config.listeners);
       this.#reloads.ok += 1;
       const result: ReloadResult = {

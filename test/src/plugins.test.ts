@@ -188,7 +188,9 @@ test('a changed auth plugin is swapped under load with zero failed auth decision
       listeners: [listener],
       routers: [catchAllRouter('r', 'up')],
       clusters: [cluster('up', [upstream.address])],
-      top: { plugins: [authPlugin({ api_keys: { keys } })] },
+      // A generous call timeout: on this 2-core machine the load, two workers and a starting
+      // plugin process compete for CPU, and a call that merely runs late is not what this tests.
+      top: { plugins: [{ ...authPlugin({ api_keys: { keys } }), timeout: '2s' }] },
     });
   };
   const mosn = await startMosn(t, configWith(['k-1']), { workers: 2 });

@@ -45,11 +45,27 @@ export class PluginClient {
   }
 
   async checkRequest(params: CheckRequestParams): Promise<CheckRequestResult> {
-    const endpoint = this.#endpoint;
-    if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
-    const connection = this.#connection ?? (await this.#connect());
+    const { connection, endpoint } = await this.#ready();
     const { PluginCheckRequest } = await loadIpc();
     return withTimeout(connection.sendRequest(PluginCheckRequest, params), endpoint.timeoutMs, this.name);
+  }
+
+  /**
+   * A connection to the current endpoint. If the endpoint changes while we connect (a new worker
+   * connects to the instance it was started with, and a reload then switches it to a new one),
+   * the call follows the change instead of failing.
+   */
+  async #ready(): Promise<{ connection: MessageConnection; endpoint: PluginEndpoint }> {
+    for (let attempt = 0; ; attempt++) {
+      const endpoint = this.#endpoint;
+      if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
+      if (this.#connection !== undefined) return { connection: this.#connection, endpoint };
+      try {
+        return { connection: await this.#connect(), endpoint };
+      } catch (err) {
+        if (attempt > 0 || this.#endpoint === endpoint || this.#endpoint === undefined) throw err;
+      }
+    }
   }
 
   close(): void {
