@@ -55,6 +55,8 @@ export class Supervisor {
   #current: Generation | undefined;
   #generationCounter = 0;
   #stopping: Promise<void> | undefined;
+  /** The reload in progress, if any: a stop waits for it so that nothing it starts is left behind. */
+  #reloading: Promise<unknown> | undefined;
   #resolveStopped!: () => void;
   /** Resolves once the supervisor has fully stopped (workers gone, sockets closed). */
   readonly stopped = new Promise<void>((resolve) => (this.#resolveStopped = resolve));
@@ -106,7 +108,13 @@ export class Supervisor {
    * Replaces the serving generation with one built from the config on disk (and the worker code on
    * disk). Throws, with nothing changed, when the config is invalid or a new worker fails to start.
    */
-  async reload(configPath?: string): Promise<ReloadResult> {
+  reload(configPath?: string): Promise<ReloadResult> {
+    const reloading = this.#reload(configPath);
+    this.#reloading = reloading.catch(() => undefined);
+    return reloading;
+  }
+
+  async #reload(configPath?: string): Promise<ReloadResult> {
     if (this.stage !== 'running') {
       const why = this.stage === 'reloading' ? 'another reload is in progress' : `the supervisor is ${this.stage}`;
       throw new SupervisorError(SUPERVISOR_ERROR_CODES.reloadRefused, `reload refused: ${why}`);
@@ -259,6 +267,7 @@ export class Supervisor {
   }
 
   async #stop(graceful: boolean): Promise<void> {
+    await this.#reloading;
     this.stage = 'stopping';
     const drainMs = this.#config?.workers.drain_timeout ?? 30_000;
     this.#logger.info({ graceful, drainMs: graceful ? drainMs : 0 }, 'mosn stopping');

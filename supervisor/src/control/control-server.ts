@@ -67,7 +67,7 @@ function accept(socket: Socket, sockets: Set<Socket>, target: ControlTarget, log
   connection.onRequest(ControlStatus, () => target.status());
   connection.onRequest(ControlStop, ({ graceful }) => {
     // Answer first: the stop closes this very socket.
-    setImmediate(() => void target.stop(graceful));
+    setImmediate(() => void target.stop(graceful).catch((err: unknown) => logger.error({ err }, 'stop failed')));
     return { accepted: true as const };
   });
   connection.onRequest(ControlPluginList, () => target.pluginStatus());

@@ -132,6 +132,9 @@ export class Generation {
       if (!this.#serving || exit.expected || slot === undefined || slot.worker !== worker) return;
       const delay = slot.backoff.next(Date.now() - worker.startedAt);
       this.#logger.error({ worker: id, pid: worker.pid, delayMs: delay }, `worker died (${describeExit(exit)}); restarting`);
+      // One pending replacement per slot: a replacement that dies while starting is seen here and
+      // by its start() rejection, and must not be forked twice.
+      clearTimeout(slot.timer);
       slot.timer = setTimeout(() => this.#replace(id, slot), delay);
     });
   }
@@ -149,6 +152,7 @@ export class Generation {
         if (!this.#serving || slot.worker !== worker) return;
         const delay = slot.backoff.next(0);
         this.#logger.error({ worker: id, err, delayMs: delay }, 'replacement worker failed to start; retrying');
+        clearTimeout(slot.timer);
         slot.timer = setTimeout(() => this.#replace(id, slot), delay);
       },
     );

@@ -43,6 +43,7 @@ export class ManagedPlugin {
   #timer: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #startedAt = 0;
+  #launchEpoch = 0;
 
   constructor(
     readonly config: PluginConfig,
@@ -91,6 +92,7 @@ export class ManagedPlugin {
   /** Operator's restart: resets the breaker and the backoff, replaces a running instance. */
   async restart(): Promise<void> {
     clearTimeout(this.#timer);
+    clearInterval(this.#heartbeat);
     this.#breaker.reset();
     this.#backoff.reset();
     const old = this.#launch;
@@ -120,8 +122,10 @@ export class ManagedPlugin {
 
   async #launchOnce(): Promise<void> {
     this.state = 'starting';
+    const epoch = ++this.#launchEpoch;
     const launch = await launchPlugin(this.config, { runtimeDir: this.options.runtimeDir, launchNumber: this.options.nextLaunchNumber(), logger: this.#logger });
-    if ((this.state as PluginState) === 'stopped') { // stop() may have run during the launch
+    // stop() ran, or another launch (a restart racing a backoff timer) started, while this one was in flight.
+    if ((this.state as PluginState) === 'stopped' || epoch !== this.#launchEpoch) {
       await launch.shutdown(SHUTDOWN_GRACE_MS);
       return;
     }
@@ -143,7 +147,9 @@ export class ManagedPlugin {
       inFlight = true;
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), HEARTBEAT_TIMEOUT_MS)));
-      void Promise.race([launch.connection.sendRequest(PluginHeartbeat, {}), late])
+      // sendRequest throws synchronously on a closed connection: inside the chain it is a missed beat.
+      const beat = Promise.resolve().then(() => launch.connection.sendRequest(PluginHeartbeat, {}));
+      void Promise.race([beat, late])
         .then(
           (answer) => (answer === 'late' ? 1 : 0),
           () => 1,

@@ -34,6 +34,9 @@ export class PluginHost {
   readonly #plugins = new Map<string, Entry>();
   #runtimeDir: string | undefined;
   #launches = 0;
+  /** Replaced instances waiting out their switch grace; stop() must not forget them. */
+  readonly #retiring = new Set<ManagedPlugin>();
+  readonly #retireTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly logger: Logger,
@@ -102,7 +105,11 @@ export class PluginHost {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.#plugins.values()].map((e) => e.plugin.stop()));
+    for (const timer of this.#retireTimers) clearTimeout(timer);
+    this.#retireTimers.clear();
+    const all = [...[...this.#plugins.values()].map((e) => e.plugin), ...this.#retiring];
+    this.#retiring.clear();
+    await Promise.all(all.map((plugin) => plugin.stop()));
     this.#plugins.clear();
     if (this.#runtimeDir !== undefined) await rm(this.#runtimeDir, { recursive: true, force: true });
     this.#runtimeDir = undefined;
@@ -124,12 +131,15 @@ export class PluginHost {
     if (retired.length === 0) return;
     // Workers finish calls already sent to the old instance (each ends within its timeout), then move.
     const grace = Math.max(...retired.map((e) => e.plugin.config.timeout)) + SWITCH_GRACE_MS;
-    setTimeout(() => {
+    for (const { plugin } of retired) this.#retiring.add(plugin);
+    const timer = setTimeout(() => {
+      this.#retireTimers.delete(timer);
       for (const { plugin } of retired) {
         this.logger.info({ plugin: plugin.config.name, pid: plugin.pid }, 'stopping the replaced plugin instance');
-        void plugin.stop();
+        void plugin.stop().finally(() => this.#retiring.delete(plugin));
       }
-    }, grace).unref();
+    }, grace);
+    this.#retireTimers.add(timer);
   }
 
   async #create(config: PluginConfig): Promise<ManagedPlugin> {

@@ -46,8 +46,9 @@ export class PluginClient {
 
   async checkRequest(params: CheckRequestParams): Promise<CheckRequestResult> {
     const { connection, endpoint } = await this.#ready();
-    const { PluginCheckRequest } = await loadIpc();
-    return withTimeout(connection.sendRequest(PluginCheckRequest, params), endpoint.timeoutMs, this.name);
+    // Set by #open, which loaded the RPC module before any connection could exist.
+    const method = checkRequestMethod as NonNullable<typeof checkRequestMethod>;
+    return withTimeout(connection.sendRequest(method, params), endpoint.timeoutMs, this.name);
   }
 
   /**
@@ -73,14 +74,20 @@ export class PluginClient {
   }
 
   #connect(): Promise<MessageConnection> {
-    this.#connecting ??= this.#open(this.#epoch).finally(() => (this.#connecting = undefined));
-    return this.#connecting;
+    if (this.#connecting !== undefined) return this.#connecting;
+    const connecting: Promise<MessageConnection> = this.#open(this.#epoch).finally(() => {
+      // Only our own: update() may already have started a connect to a newer endpoint.
+      if (this.#connecting === connecting) this.#connecting = undefined;
+    });
+    this.#connecting = connecting;
+    return connecting;
   }
 
   async #open(epoch: number): Promise<MessageConnection> {
     const endpoint = this.#endpoint;
     if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
-    const { PLUGIN_PROTOCOL_VERSION, PluginInitialize, PluginInitialized, connectUnix, createIpcConnection } = await loadIpc();
+    const { PLUGIN_PROTOCOL_VERSION, PluginCheckRequest, PluginInitialize, PluginInitialized, connectUnix, createIpcConnection } = await loadIpc();
+    checkRequestMethod = PluginCheckRequest;
     let socket;
     try {
       socket = await connectUnix(endpoint.socketPath, { timeoutMs: endpoint.timeoutMs * 5 });
@@ -117,6 +124,7 @@ export class PluginClient {
  * a smaller heap, and with it cheaper garbage collection on the data path (measured on tcp_proxy).
  */
 let ipc: Promise<typeof import('@mosn/ipc-protocol')> | undefined;
+let checkRequestMethod: (typeof import('@mosn/ipc-protocol'))['PluginCheckRequest'] | undefined;
 function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
   ipc ??= import('@mosn/ipc-protocol');
   return ipc;

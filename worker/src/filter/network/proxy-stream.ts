@@ -54,7 +54,7 @@ export class ProxyStream implements UpstreamHandler {
     const route = ctx.routes.match(req.authority, req.path, conn.getHeader);
     const filters = ctx.streamFilters;
     if (filters === undefined) return this.dispatch(route, undefined);
-    const cached = filters.cached(conn.getHeader);
+    const cached = filters.cached(req.method, req.path, req.fields);
     if (cached !== undefined) {
       this.pendingBody = [];
       return this.onFilterDecision(++this.filterSeq, route, cached);
@@ -87,8 +87,9 @@ export class ProxyStream implements UpstreamHandler {
       conn.req.fields.dropNamed(Object.keys(decision.headersToAdd).map((n) => n.toLowerCase()));
       this.extraLines = headerLines(decision.headersToAdd, invalid);
     }
-    this.dispatch(route, pending);
+    // Resume first: dispatch() pauses again if the upstream cannot take the body yet.
     conn.resumeFromUpstream();
+    this.dispatch(route, pending);
   }
 
   private dispatch(route: MatchedRoute | undefined, pending: Buffer[] | undefined): void {

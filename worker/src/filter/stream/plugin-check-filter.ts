@@ -39,20 +39,26 @@ export class PluginCheckFilter {
   }
 
   /** The cached decision for this request, if the filter caches and has one: no RPC, no allocation. */
-  cached(getHeader: (lowerCaseName: string) => string | undefined): FilterDecision | undefined {
-    const header = this.config.config.cache?.header;
-    if (header === undefined) return undefined;
-    const key = getHeader(header);
-    const decision = key === undefined ? undefined : this.#cache?.get(key);
+  cached(method: string, path: string, headerValue: string | undefined): FilterDecision | undefined {
+    if (this.#cache === undefined || headerValue === undefined) return undefined;
+    const decision = this.#cache.get(cacheKey(method, path, headerValue));
     if (decision !== undefined) this.counters.cacheHits += 1;
     return decision;
   }
 
+  /** The header the decision cache is keyed by, if the filter caches. */
+  get cacheHeader(): string | undefined {
+    return this.config.config.cache?.header;
+  }
+
   async decide(request: CheckRequestParams): Promise<FilterDecision> {
     const cacheHeader = this.config.config.cache?.header;
-    const cacheKey = cacheHeader === undefined ? undefined : request.headers[cacheHeader];
-    if (cacheKey !== undefined) {
-      const cached = this.#cache?.get(cacheKey);
+    const value = cacheHeader === undefined ? undefined : request.headers[cacheHeader];
+    // A decision holds for one credential on one method and path (plugins decide per route); a
+    // repeated header (joined with ", ") is never cached, so it cannot ride on a single one's entry.
+    const key = value === undefined || value.includes(', ') ? undefined : cacheKey(request.method, request.path, value);
+    if (key !== undefined) {
+      const cached = this.#cache?.get(key);
       if (cached !== undefined) {
         this.counters.cacheHits += 1;
         return cached;
@@ -71,7 +77,7 @@ export class PluginCheckFilter {
         : { action: 'respond', status: result.status, body: result.body ?? '', headers: result.headers };
     if (decision.action === 'continue') this.counters.allowed += 1;
     else this.counters.denied += 1;
-    if (cacheKey !== undefined) this.#cache?.set(cacheKey, decision);
+    if (key !== undefined) this.#cache?.set(key, decision);
     return decision;
   }
 
@@ -88,4 +94,8 @@ export class PluginCheckFilter {
     this.logger.warn({ plugin, err: why }, 'plugin could not decide; refusing the request (failure_mode: closed)');
     return { action: 'respond', status: this.config.config.failure_status, body: `${this.config.type} plugin "${plugin}" unavailable\n`, headers: undefined };
   }
+}
+
+function cacheKey(method: string, path: string, headerValue: string): string {
+  return method + ' ' + path + '\0' + headerValue;
 }

@@ -29,10 +29,12 @@ export class StreamFilterChain {
    * When every filter has a cached decision for this request, the combined decision, decided
    * synchronously (the request goes on in the same tick, as without filters); otherwise undefined.
    */
-  cached(getHeader: (lowerCaseName: string) => string | undefined): FilterDecision | undefined {
+  cached(method: string, path: string, fields: { get(lname: string): string | undefined; count: number; lnames: readonly string[] }): FilterDecision | undefined {
     let headersToAdd: Record<string, string> | undefined;
     for (const filter of this.filters) {
-      const decision = filter.cached(getHeader);
+      const header = filter.cacheHeader;
+      if (header === undefined || repeated(fields, header)) return undefined;
+      const decision = filter.cached(method, path, fields.get(header));
       if (decision === undefined) return undefined;
       if (decision.action === 'respond') return decision;
       if (decision.headersToAdd !== undefined) headersToAdd = { ...headersToAdd, ...decision.headersToAdd };
@@ -49,4 +51,11 @@ export class StreamFilterChain {
     }
     return { action: 'continue', headersToAdd };
   }
+}
+
+/** Whether a header appears more than once (then the joined value is what the plugin sees). */
+function repeated(fields: { count: number; lnames: readonly string[] }, lname: string): boolean {
+  let seen = 0;
+  for (let i = 0; i < fields.count; i++) if (fields.lnames[i] === lname && ++seen > 1) return true;
+  return false;
 }
