@@ -145,14 +145,14 @@ export class Supervisor {
       this.#config = config;
       this.#configPath = file;
       this.options.logger.level = config.log_level;
-      const removed = this.#listenersRemoved(old?.config.listeners ?? [], config.listeners);
+      const removed = listenersMissingFrom(old?.config.listeners ?? [], config.listeners);
       this.#reloads.ok += 1;
       const result: ReloadResult = {
         generation: generation.number,
         pids: generation.pids,
         draining,
         durationMs: Date.now() - started,
-        listenersAdded: this.#listenersRemoved(config.listeners, old?.config.listeners ?? []),
+        listenersAdded: listenersMissingFrom(config.listeners, old?.config.listeners ?? []),
         listenersRemoved: removed,
         pluginsStarted: plugins.started,
         pluginsRemoved: plugins.removed,
@@ -261,10 +261,6 @@ export class Supervisor {
     if (closed.length > 0) this.#logger.info({ closed }, 'closed listening sockets no longer configured');
   }
 
-  /** Names of the listeners of `before` whose address `after` does not have. */
-  #listenersRemoved(before: readonly ListenerConfig[], after: readonly ListenerConfig[]): string[] {
-    return before.filter((l) => !hasAddress(after, l)).map((l) => l.name);
-  }
 
   async #stop(graceful: boolean): Promise<void> {
     await this.#reloading;
@@ -287,6 +283,11 @@ export class Supervisor {
     this.stage = 'stopped';
     this.#resolveStopped();
   }
+}
+
+/** Names of the listeners of `these` whose address `others` does not have. */
+function listenersMissingFrom(these: readonly ListenerConfig[], others: readonly ListenerConfig[]): string[] {
+  return these.filter((l) => !hasAddress(others, l)).map((l) => l.name);
 }
 
 function hasAddress(listeners: readonly ListenerConfig[], listener: ListenerConfig): boolean {

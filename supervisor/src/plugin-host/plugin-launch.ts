@@ -7,7 +7,6 @@
 // Any step failing, or the start timeout passing, kills the process group and rejects.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
@@ -28,6 +27,7 @@ import {
   type PluginErrorData,
 } from '@mosn/ipc-protocol';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
+import { OutputForwarder } from '../generation/output-forwarder.js';
 
 /** Lines a plugin may print on stdout before its handshake (a banner, a stray log) before we give up. */
 const MAX_LINES_BEFORE_HANDSHAKE = 20;
@@ -162,51 +162,54 @@ interface Child {
 /** Reads stdout until the handshake line; later stdout lines are a plugin bug, logged and dropped. */
 function readHandshake(child: Child, logger: Logger): Promise<HandshakeOutcome> {
   return new Promise((resolve) => {
-    if (child.stdout === null) return resolve({ error: 'stdout is not readable' });
-    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
     let skipped = 0;
     let done = false;
-    lines.on('line', (line) => {
-      if (done) {
-        logger.warn({ line }, 'plugin wrote to stdout after its handshake (stdout is for the handshake only; log to stderr)');
-        return;
-      }
-      if (/^\d+\|/.test(line)) {
-        done = true;
-        try {
-          resolve({ socketPath: parseHandshake(line).socketPath });
-        } catch (err) {
-          resolve({ error: (err as Error).message });
+    // OutputForwarder bounds a line's length: a plugin printing without newlines cannot grow our memory.
+    new OutputForwarder({
+      line: (line) => {
+        if (done) {
+          logger.warn({ line }, 'plugin wrote to stdout after its handshake (stdout is for the handshake only; log to stderr)');
+          return;
         }
-        return;
-      }
-      skipped += 1;
-      logger.warn({ line }, 'plugin printed a line before its handshake; skipped');
-      if (skipped > MAX_LINES_BEFORE_HANDSHAKE) {
-        done = true;
-        resolve({ error: `printed ${skipped} lines on stdout without a handshake line ("1|<version>|unix|<socket>|msgpack")` });
-      }
-    });
+        if (/^\d+\|/.test(line)) {
+          done = true;
+          try {
+            resolve({ socketPath: parseHandshake(line).socketPath });
+          } catch (err) {
+            resolve({ error: (err as Error).message });
+          }
+          return;
+        }
+        skipped += 1;
+        logger.warn({ line }, 'plugin printed a line before its handshake; skipped');
+        if (skipped > MAX_LINES_BEFORE_HANDSHAKE) {
+          done = true;
+          resolve({ error: `printed ${skipped} lines on stdout without a handshake line ("1|<version>|unix|<socket>|msgpack")` });
+        }
+      },
+    }).attach(child.stdout, 'stdout');
+    if (child.stdout === null) resolve({ error: 'stdout is not readable' });
   });
 }
 
 /** The plugin's stderr, line by line, into our log with its name. */
 function forwardStderr(child: Child, logger: Logger): void {
-  if (child.stderr === null) return;
-  createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
-    // SDK plugins log pino JSON: keep its fields; anything else is a plain line.
-    if (line.startsWith('{')) {
-      try {
-        const record = JSON.parse(line) as { level?: number; msg?: string };
-        const level = (record.level ?? 30) >= 50 ? 'error' : (record.level ?? 30) >= 40 ? 'warn' : 'info';
-        logger[level]({ plugin_log: record }, record.msg ?? '');
-        return;
-      } catch {
-        // Not JSON after all.
+  new OutputForwarder({
+    line: (line) => {
+      // SDK plugins log pino JSON: keep its fields; anything else is a plain line.
+      if (line.startsWith('{')) {
+        try {
+          const record = JSON.parse(line) as { level?: number; msg?: string };
+          const level = (record.level ?? 30) >= 50 ? 'error' : (record.level ?? 30) >= 40 ? 'warn' : 'info';
+          logger[level]({ plugin_log: record }, record.msg ?? '');
+          return;
+        } catch {
+          // Not JSON after all.
+        }
       }
-    }
-    logger.info({ stream: 'stderr' }, line);
-  });
+      logger.info({ stream: 'stderr' }, line);
+    },
+  }).attach(child.stderr, 'stderr');
 }
 
 function killGroup(child: Child): void {
