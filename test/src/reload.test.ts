@@ -73,7 +73,10 @@ test('20 reloads under keep-alive and new-connection load lose no request, and t
   assert.ok(status.supervisor.totals.requests >= lastTotals);
   // Nothing accumulates across reloads: the same number of children and open files as at the start.
   await waitFor(() => (childPids(supervisorPid).length === baseline.children ? true : undefined), 'old workers to be reaped');
-  assert.equal(openFds(supervisorPid), baseline.fds, 'the supervisor holds as many fds as before the reloads');
+  // No more than before: the baseline may still count the control connection of the ready check,
+  // closing as it was taken (a fresh-clone run saw 27 after against 28 before).
+  const fds = openFds(supervisorPid);
+  assert.ok(fds <= baseline.fds, `the supervisor holds ${fds} fds after 20 reloads, ${baseline.fds} before`);
   const workers = status.workers.map((w) => w.pid);
   const stopped = await runMosnctl(['stop', '-c', mosn.configFile]);
   assert.equal(stopped.code, 0, stopped.stderr);

@@ -77,16 +77,14 @@ export class ProxyStream implements UpstreamHandler {
     const conn = this.conn;
     const pending = this.pendingBody;
     this.pendingBody = null;
-    const invalid = (name: string): void => conn.ctx.logger.warn({ header: name }, 'a plugin returned an invalid header; not sent');
     if (decision.action === 'respond') {
+      const invalid = (name: string): void => conn.ctx.logger.warn({ header: name }, 'a plugin returned an invalid header; not sent');
       conn.resumeFromUpstream();
       return conn.localReply(decision.status, decision.body, headerLines(decision.headers, invalid));
     }
-    if (decision.headersToAdd !== undefined) {
-      // What a filter sets replaces what the client sent under the same name (no spoofed identity).
-      conn.req.fields.dropNamed(Object.keys(decision.headersToAdd).map((n) => n.toLowerCase()));
-      this.extraLines = headerLines(decision.headersToAdd, invalid);
-    }
+    // What a filter sets replaces what the client sent under the same name (no spoofed identity).
+    if (decision.upstream.drop.length > 0) conn.req.fields.dropNamed(decision.upstream.drop);
+    this.extraLines = decision.upstream.lines;
     // Resume first: dispatch() pauses again if the upstream cannot take the body yet.
     conn.resumeFromUpstream();
     this.dispatch(route, pending);

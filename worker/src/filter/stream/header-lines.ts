@@ -17,3 +17,18 @@ export function headerLines(headers: Record<string, string> | undefined, onInval
   }
   return lines;
 }
+
+/** What a `continue` decision does to the upstream request, worked out once per decision. */
+export interface PreparedHeaders {
+  /** The header lines to add, validated. */
+  readonly lines: string;
+  /** Lower-case names whose client-sent fields are dropped (a filter's header replaces the client's). */
+  readonly drop: readonly string[];
+}
+
+export const NO_HEADERS: PreparedHeaders = Object.freeze({ lines: '', drop: Object.freeze([]) as readonly string[] });
+
+export function prepareHeaders(headers: Record<string, string> | undefined, onInvalid: (name: string) => void): PreparedHeaders {
+  if (headers === undefined) return NO_HEADERS;
+  return { lines: headerLines(headers, onInvalid), drop: Object.keys(headers).map((n) => n.toLowerCase()) };
+}

@@ -6,12 +6,14 @@ import type { StreamFilterConfig } from '@mosn/config';
 import type { CheckRequestParams, CheckRequestResult } from '@mosn/ipc-protocol';
 import type { PluginClient } from '../../plugin/plugin-client.js';
 import { DecisionCache } from './decision-cache.js';
+import { prepareHeaders, type PreparedHeaders } from './header-lines.js';
 
 /** Set on a request let through because its plugin could not decide (failure_mode: open). */
 export const FAILURE_OPEN_HEADER = 'x-mosn-plugin-unavailable';
 
 export type FilterDecision =
-  | { action: 'continue'; headersToAdd: Record<string, string> | undefined }
+  // `upstream` is prepared when the decision is made, so a cached decision costs nothing to apply.
+  | { action: 'continue'; headersToAdd: Record<string, string> | undefined; upstream: PreparedHeaders }
   | { action: 'respond'; status: number; body: string; headers: Record<string, string> | undefined };
 
 export interface PluginFilterCounters {
@@ -73,13 +75,15 @@ export class PluginCheckFilter {
     }
     const decision: FilterDecision =
       result.action === 'allow'
-        ? { action: 'continue', headersToAdd: result.headersToAdd }
+        ? { action: 'continue', headersToAdd: result.headersToAdd, upstream: prepareHeaders(result.headersToAdd, this.#invalidHeader) }
         : { action: 'respond', status: result.status, body: result.body ?? '', headers: result.headers };
     if (decision.action === 'continue') this.counters.allowed += 1;
     else this.counters.denied += 1;
     if (key !== undefined) this.#cache?.set(key, decision);
     return decision;
   }
+
+  readonly #invalidHeader = (name: string): void => this.logger.warn({ header: name }, 'a plugin returned an invalid header; not sent');
 
   #onFailure(err: unknown): FilterDecision {
     this.counters.failures += 1;
@@ -88,7 +92,8 @@ export class PluginCheckFilter {
     if (this.config.config.failure_mode === 'open') {
       this.counters.failedOpen += 1;
       this.logger.warn({ plugin, err: why }, 'plugin could not decide; letting the request through (failure_mode: open)');
-      return { action: 'continue', headersToAdd: { [FAILURE_OPEN_HEADER]: plugin } };
+      const headersToAdd = { [FAILURE_OPEN_HEADER]: plugin };
+      return { action: 'continue', headersToAdd, upstream: prepareHeaders(headersToAdd, this.#invalidHeader) };
     }
     this.counters.failedClosed += 1;
     this.logger.warn({ plugin, err: why }, 'plugin could not decide; refusing the request (failure_mode: closed)');

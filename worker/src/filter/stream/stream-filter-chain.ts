@@ -3,7 +3,10 @@ import type { StreamFilterConfig } from '@mosn/config';
 import type { CheckRequestParams } from '@mosn/ipc-protocol';
 import { MosnWorkerError } from '../../errors.js';
 import type { PluginClients } from '../../plugin/plugin-clients.js';
+import { NO_HEADERS, prepareHeaders } from './header-lines.js';
 import { PluginCheckFilter, type FilterDecision } from './plugin-check-filter.js';
+
+const CONTINUE: FilterDecision = Object.freeze({ action: 'continue', headersToAdd: undefined, upstream: NO_HEADERS });
 
 /**
  * A listener's stream filters, in config order. The first `respond` wins; the headers each
@@ -30,26 +33,35 @@ export class StreamFilterChain {
    * synchronously (the request goes on in the same tick, as without filters); otherwise undefined.
    */
   cached(method: string, path: string, fields: { get(lname: string): string | undefined; count: number; lnames: readonly string[] }): FilterDecision | undefined {
-    let headersToAdd: Record<string, string> | undefined;
+    const decisions: FilterDecision[] = [];
     for (const filter of this.filters) {
       const header = filter.cacheHeader;
       if (header === undefined || repeated(fields, header)) return undefined;
       const decision = filter.cached(method, path, fields.get(header));
       if (decision === undefined) return undefined;
       if (decision.action === 'respond') return decision;
-      if (decision.headersToAdd !== undefined) headersToAdd = { ...headersToAdd, ...decision.headersToAdd };
+      decisions.push(decision);
     }
-    return { action: 'continue', headersToAdd };
+    return this.#combine(decisions);
   }
 
   async decide(request: CheckRequestParams): Promise<FilterDecision> {
-    let headersToAdd: Record<string, string> | undefined;
+    const decisions: FilterDecision[] = [];
     for (const filter of this.filters) {
       const decision = await filter.decide(request);
       if (decision.action === 'respond') return decision;
-      if (decision.headersToAdd !== undefined) headersToAdd = { ...headersToAdd, ...decision.headersToAdd };
+      decisions.push(decision);
     }
-    return { action: 'continue', headersToAdd };
+    return this.#combine(decisions);
+  }
+
+  /** All `continue`: one filter's headers are used as prepared; several are merged (later ones win). */
+  #combine(decisions: readonly FilterDecision[]): FilterDecision {
+    const adding = decisions.filter((d) => d.action === 'continue' && d.headersToAdd !== undefined);
+    if (adding.length === 0) return CONTINUE;
+    if (adding.length === 1) return adding[0] as FilterDecision;
+    const headersToAdd = Object.assign({}, ...adding.map((d) => (d.action === 'continue' ? d.headersToAdd : undefined))) as Record<string, string>;
+    return { action: 'continue', headersToAdd, upstream: prepareHeaders(headersToAdd, () => undefined) };
   }
 }
 
