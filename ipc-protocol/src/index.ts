@@ -67,6 +67,20 @@ export type {
   ShutdownResult,
 } from './methods/plugin.js';
 
+export { PluginRateLimit, RATE_LIMIT_UNITS } from './methods/rate-limit.js';
+export type {
+  RateLimitCode,
+  RateLimitDescriptor,
+  RateLimitDescriptorStatus,
+  RateLimitEntry,
+  RateLimitLimit,
+  RateLimitParams,
+  RateLimitResult,
+  RateLimitUnit,
+} from './methods/rate-limit.js';
+export { PluginLogRecords, PluginReopenLogs } from './methods/access-log.js';
+export type { AccessLogRecord, AccessLogTarget, LogRecordsParams } from './methods/access-log.js';
+
 // vscode-jsonrpc, re-exported so that declaring methods and handling errors needs no direct import.
 export {
   CancellationTokenSource,

@@ -14,6 +14,9 @@ import {
   PluginHeartbeat,
   PluginInitialize,
   PluginInitialized,
+  PluginLogRecords,
+  PluginRateLimit,
+  PluginReopenLogs,
   PluginShutdown,
   RPC_ERROR_CODES,
   ResponseError,
@@ -22,17 +25,31 @@ import type { PluginErrorData } from '../src/index.js';
 import { connectClient, startServer, tempDir } from './helpers/ipc.js';
 
 test('each plugin method is declared once under the plugin/ namespace', () => {
-  const methods = [PluginInitialize, PluginInitialized, PluginHeartbeat, PluginCheckRequest, PluginCall, PluginShutdown, PluginExit].map((m) => m.method);
+  const methods = [
+    PluginInitialize,
+    PluginInitialized,
+    PluginHeartbeat,
+    PluginCheckRequest,
+    PluginCall,
+    PluginRateLimit,
+    PluginLogRecords,
+    PluginReopenLogs,
+    PluginShutdown,
+    PluginExit,
+  ].map((m) => m.method);
   assert.deepEqual(methods, [
     'plugin/initialize',
     'plugin/initialized',
     'plugin/heartbeat',
     'plugin/checkRequest',
     'plugin/call',
+    'plugin/rateLimit',
+    'plugin/logRecords',
+    'plugin/reopenLogs',
     'plugin/shutdown',
     'plugin/exit',
   ]);
-  for (const type of [PluginInitialize, PluginHeartbeat, PluginCheckRequest, PluginCall]) {
+  for (const type of [PluginInitialize, PluginHeartbeat, PluginCheckRequest, PluginCall, PluginRateLimit, PluginLogRecords]) {
     assert.equal(type.parameterStructures, ParameterStructures.byName, type.method);
   }
 });
@@ -49,7 +66,7 @@ test('the launch constants are what the supervisor and the SDK agree on', () => 
     name: 'MOSN_PLUGIN_NAME',
     logLevel: 'MOSN_PLUGIN_LOG_LEVEL',
   });
-  assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call']);
+  assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call', 'rateLimit', 'logRecords', 'reopenLogs']);
 });
 
 test('plugin RPC error codes are application codes distinct from the generic ones', () => {

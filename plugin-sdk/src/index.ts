@@ -6,6 +6,8 @@ export { duration, parseDuration } from './duration.js';
 export { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError } from './errors.js';
 export type { PluginSdkErrorCode } from './errors.js';
 export type {
+  AccessLogRecord,
+  AccessLogTarget,
   CallRequest,
   CallResult,
   CheckRequest,
@@ -14,10 +16,15 @@ export type {
   CheckRequestResult,
   ConfigSchema,
   HookContext,
+  LogRecordBatch,
   PluginDefinition,
   PluginHookName,
   PluginHooks,
   PluginLogger,
+  RateLimitDescriptor,
+  RateLimitDescriptorStatus,
+  RateLimitRequest,
+  RateLimitResult,
   SetupContext,
 } from './types.js';
 

@@ -3,11 +3,20 @@
  * flight, and shuts down once. Shared by `serve` (behind sockets) and `testing` (in-process),
  * so that what a test sees is what the proxy gets.
  */
-import type { CallParams, CallResult, CheckRequestParams, CheckRequestResult, PluginHookName } from '@mosn/ipc-protocol';
+import type {
+  CallParams,
+  CallResult,
+  CheckRequestParams,
+  CheckRequestResult,
+  LogRecordsParams,
+  PluginHookName,
+  RateLimitParams,
+  RateLimitResult,
+} from '@mosn/ipc-protocol';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, checkDefinition, validateConfig } from './definition.js';
 import type { AnyPluginDefinition } from './definition.js';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError, messageOf } from './errors.js';
-import { checkCallResult, checkCheckRequestResult } from './hook-results.js';
+import { checkCallResult, checkCheckRequestResult, checkNothing, checkRateLimitResult } from './hook-results.js';
 import type { ResultCheck } from './hook-results.js';
 import type { HookContext, PluginLogger } from './types.js';
 
@@ -66,6 +75,18 @@ export class PluginRuntime {
     return this.#run('call', request, checkCallResult);
   }
 
+  rateLimit(request: RateLimitParams): Promise<RateLimitResult> {
+    return this.#run('rateLimit', request, checkRateLimitResult);
+  }
+
+  logRecords(batch: LogRecordsParams): Promise<void> {
+    return this.#run('logRecords', batch, checkNothing);
+  }
+
+  reopenLogs(): Promise<void> {
+    return this.#run('reopenLogs', undefined, checkNothing);
+  }
+
   /**
    * Stops taking work, waits for the calls in flight (bounded), then runs the author's
    * `shutdown` (bounded too). Idempotent: every caller gets the same promise. Never rejects.
@@ -80,7 +101,7 @@ export class PluginRuntime {
     if (this.#shutdown !== undefined) {
       throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.shuttingDown, `plugin ${name}: expected a running plugin for ${hook}, found it shutting down`);
     }
-    const fn = this.definition.hooks[hook] as ((request: unknown, context: HookContext<unknown, unknown>) => unknown) | undefined;
+    const fn = this.definition.hooks[hook] as ((...args: unknown[]) => unknown) | undefined;
     if (fn === undefined) {
       throw new PluginSdkError(
         PLUGIN_SDK_ERROR_CODES.hookNotProvided,
@@ -90,7 +111,8 @@ export class PluginRuntime {
     this.#inFlight++;
     let result: unknown;
     try {
-      result = await fn.call(this.definition.hooks, request, this.context);
+      // reopenLogs takes the context alone; every other hook (request, context).
+      result = await (hook === 'reopenLogs' ? fn.call(this.definition.hooks, this.context) : fn.call(this.definition.hooks, request, this.context));
     } catch (error) {
       throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookFailed, `plugin ${name}: ${hook} hook failed: ${messageOf(error)}`, { cause: error });
     } finally {

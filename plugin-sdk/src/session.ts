@@ -23,6 +23,9 @@ import {
   PluginHeartbeat,
   PluginInitialize,
   PluginInitialized,
+  PluginLogRecords,
+  PluginRateLimit,
+  PluginReopenLogs,
   PluginShutdown,
   RPC_ERROR_CODES,
   ResponseError,
@@ -155,6 +158,27 @@ export function openSession(socket: Socket, host: SessionHost): void {
 
   connection.onRequest(PluginCall, (params) => initialized(PluginCall.method).call(params).catch(rejectAs(logger, PluginCall.method)));
 
+  connection.onRequest(PluginRateLimit, (params) =>
+    initialized(PluginRateLimit.method).rateLimit(params).catch(rejectAs(logger, PluginRateLimit.method)),
+  );
+
+  // Notifications: nobody waits for an answer, so a failure is logged here and goes no further.
+  connection.onNotification(PluginLogRecords, (params) => {
+    if (role === undefined || host.runtime === undefined) {
+      logger.warn({ code: PLUGIN_SDK_ERROR_CODES.notInitialized }, 'plugin/logRecords ignored: expected a successful plugin/initialize on this connection first');
+      return;
+    }
+    host.runtime.logRecords(params).catch(logAs(logger, PluginLogRecords.method));
+  });
+
+  connection.onNotification(PluginReopenLogs, () => {
+    if (role !== 'host' || host.runtime === undefined) {
+      logger.warn({ role }, 'plugin/reopenLogs ignored: only the initialized host may ask the plugin to reopen its logs');
+      return;
+    }
+    host.runtime.reopenLogs().catch(logAs(logger, PluginReopenLogs.method));
+  });
+
   connection.onRequest(PluginShutdown, async () => {
     hostOnly(PluginShutdown.method);
     await host.shutdown('plugin/shutdown');
@@ -208,6 +232,19 @@ export function toResponseError(error: unknown): ResponseError<PluginErrorData> 
     default:
       return rpcError(RPC_ERROR_CODES.failed, error.code, error.message);
   }
+}
+
+function logAs(logger: PluginLogger, method: string): (error: unknown) => void {
+  return (error) => {
+    const code = codeOf(error);
+    if (code === PLUGIN_SDK_ERROR_CODES.hookNotProvided) {
+      logger.warn({ code, method }, messageOf(error));
+      return;
+    }
+    if (code !== PLUGIN_SDK_ERROR_CODES.shuttingDown) {
+      logger.warn({ err: error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error, code, method }, messageOf(error));
+    }
+  };
 }
 
 function rejectAs(logger: PluginLogger, method: string): (error: unknown) => never {

@@ -2,7 +2,16 @@
  * Requests as tests write them (every field optional, headers in any case) turned into what
  * the worker sends: defaults filled in, header names lower-case, repeated values joined.
  */
-import type { CallParams, CheckRequestParams, CheckRequestRoute } from '@mosn/ipc-protocol';
+import type {
+  AccessLogRecord,
+  AccessLogTarget,
+  CallParams,
+  CheckRequestParams,
+  CheckRequestRoute,
+  LogRecordsParams,
+  RateLimitDescriptor,
+  RateLimitParams,
+} from '@mosn/ipc-protocol';
 
 /** A request check with every field optional; names may be any case, values may repeat. */
 export interface TestCheckRequest {
@@ -18,6 +27,23 @@ export interface TestCallRequest {
   readonly header?: Readonly<Record<string, string>>;
   /** A string is sent as its UTF-8 bytes. */
   readonly body?: Uint8Array | string;
+}
+
+export interface TestRateLimitRequest {
+  readonly domain?: string;
+  /** Descriptors as entry lists, or as objects of key → value (in insertion order). */
+  readonly descriptors?: readonly (RateLimitDescriptor | Readonly<Record<string, string>>)[];
+  readonly hitsAddend?: number;
+}
+
+/** A batch with records as partial objects: the fields a test leaves out get neutral defaults. */
+export interface TestLogRecordBatch {
+  readonly workerId?: number;
+  readonly pid?: number;
+  readonly seq?: number;
+  readonly dropped?: number;
+  readonly logs: readonly AccessLogTarget[];
+  readonly records: readonly (Partial<AccessLogRecord> & { readonly log?: number })[];
 }
 
 /** Defaults: GET / on authority "localhost" from 127.0.0.1, no headers, no route. */
@@ -49,4 +75,49 @@ function normalizeHeaders(headers: Readonly<Record<string, string | readonly str
     normalized[key] = previous === undefined ? joined : `${previous}, ${joined}`;
   }
   return normalized;
+}
+
+/** Defaults: domain "default", no descriptors, 1 hit. */
+export function toRateLimitParams(request: TestRateLimitRequest): RateLimitParams {
+  return {
+    domain: request.domain ?? 'default',
+    descriptors: (request.descriptors ?? []).map((d) =>
+      Array.isArray((d as RateLimitDescriptor).entries)
+        ? (d as RateLimitDescriptor)
+        : { entries: Object.entries(d as Record<string, string>).map(([key, value]) => ({ key, value })) },
+    ),
+    hitsAddend: request.hitsAddend ?? 1,
+  };
+}
+
+const NEUTRAL_RECORD: AccessLogRecord = {
+  log: 0,
+  startTime: 0,
+  requestReceivedDuration: 0,
+  responseReceivedDuration: -1,
+  duration: 0,
+  bytesReceived: 0,
+  bytesSent: 0,
+  protocol: 'HTTP/1.1',
+  responseCode: 200,
+  responseFlag: '',
+  method: 'GET',
+  path: '/',
+  requestId: '',
+  upstreamHost: '',
+  upstreamLocalAddress: '',
+  downstreamLocalAddress: '127.0.0.1:8080',
+  downstreamRemoteAddress: '127.0.0.1:40000',
+};
+
+/** Defaults: worker 1, this process's pid, batch 1, nothing dropped; records filled in. */
+export function toLogRecordsParams(batch: TestLogRecordBatch): LogRecordsParams {
+  return {
+    workerId: batch.workerId ?? 1,
+    pid: batch.pid ?? process.pid,
+    seq: batch.seq ?? 1,
+    dropped: batch.dropped ?? 0,
+    logs: batch.logs,
+    records: batch.records.map((r) => ({ ...NEUTRAL_RECORD, ...r })),
+  };
 }

@@ -21,6 +21,9 @@ import {
   PluginHeartbeat,
   PluginInitialize,
   PluginInitialized,
+  PluginLogRecords,
+  PluginRateLimit,
+  PluginReopenLogs,
   PluginShutdown,
   connectUnix,
   createIpcConnection,
@@ -28,9 +31,9 @@ import {
 } from '@mosn/ipc-protocol';
 import type { HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
-import { toCallParams, toCheckRequestParams } from './test-requests.js';
-import type { TestCallRequest, TestCheckRequest } from './test-requests.js';
-import type { CallResult, CheckRequestResult } from './types.js';
+import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
+import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
+import type { CallResult, CheckRequestResult, RateLimitResult } from './types.js';
 
 export interface LaunchTestPluginOptions {
   /** Arguments after the script. */
@@ -54,6 +57,11 @@ export interface LaunchedTestPlugin {
   readonly logs: readonly Record<string, unknown>[];
   checkRequest(request?: TestCheckRequest): Promise<CheckRequestResult>;
   call(request?: TestCallRequest): Promise<CallResult>;
+  rateLimit(request?: TestRateLimitRequest): Promise<RateLimitResult>;
+  /** Sends the batch as a notification, as a worker does (resolves once written, not handled). */
+  logRecords(batch: TestLogRecordBatch): Promise<void>;
+  /** Sends `plugin/reopenLogs` as the host does. */
+  reopenLogs(): Promise<void>;
   heartbeat(): Promise<HeartbeatResult>;
   /** `shutdown`, then `exit`; resolves with the exit code. Kills the process if it does not exit in time. Idempotent. */
   close(): Promise<number | null>;
@@ -143,6 +151,9 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       logs,
       checkRequest: (request = {}) => connection.sendRequest(PluginCheckRequest, toCheckRequestParams(request)),
       call: (request = {}) => connection.sendRequest(PluginCall, toCallParams(request)),
+      rateLimit: (request = {}) => connection.sendRequest(PluginRateLimit, toRateLimitParams(request)),
+      logRecords: (batch) => connection.sendNotification(PluginLogRecords, toLogRecordsParams(batch)),
+      reopenLogs: () => connection.sendNotification(PluginReopenLogs),
       heartbeat: () => connection.sendRequest(PluginHeartbeat, {}),
       close: () => (closing ??= close()),
     };

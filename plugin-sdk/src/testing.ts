@@ -15,9 +15,9 @@ import type { z } from 'zod';
 import { createPluginLogger } from './logger.js';
 import { PluginRuntime } from './plugin-runtime.js';
 import type { AnyPluginDefinition } from './definition.js';
-import { toCallParams, toCheckRequestParams } from './test-requests.js';
-import type { TestCallRequest, TestCheckRequest } from './test-requests.js';
-import type { CallResult, CheckRequestResult, ConfigSchema, PluginDefinition, PluginLogger } from './types.js';
+import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
+import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
+import type { CallResult, CheckRequestResult, ConfigSchema, PluginDefinition, PluginLogger, RateLimitResult } from './types.js';
 
 export interface TestPluginOptions {
   /** The plugin's `config`, as it would appear in the proxy config. */
@@ -40,6 +40,11 @@ export interface TestPlugin<Config, State> {
   checkRequest(request?: TestCheckRequest): Promise<CheckRequestResult>;
   /** Defaults: no header, empty body. */
   call(request?: TestCallRequest): Promise<CallResult>;
+  /** Defaults: domain "default", no descriptors, hitsAddend 1. */
+  rateLimit(request?: TestRateLimitRequest): Promise<RateLimitResult>;
+  /** Resolves when the hook has handled the batch (the proxy never waits; a test may). */
+  logRecords(batch: TestLogRecordBatch): Promise<void>;
+  reopenLogs(): Promise<void>;
   /** Runs the shutdown sequence (waits for calls in flight, then the author's `shutdown`). */
   close(): Promise<void>;
 }
@@ -70,10 +75,13 @@ export async function createTestPlugin<Schema extends ConfigSchema = z.ZodUnknow
     logs,
     checkRequest: (request = {}) => runtime.checkRequest(toCheckRequestParams(request)),
     call: (request = {}) => runtime.call(toCallParams(request)),
+    rateLimit: (request = {}) => runtime.rateLimit(toRateLimitParams(request)),
+    logRecords: (batch) => runtime.logRecords(toLogRecordsParams(batch)),
+    reopenLogs: () => runtime.reopenLogs(),
     close: () => runtime.shutdown(),
   };
 }
 
 export { launchTestPlugin } from './testing-process.js';
 export type { LaunchTestPluginOptions, LaunchedTestPlugin } from './testing-process.js';
-export type { TestCallRequest, TestCheckRequest };
+export type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest };

@@ -7,23 +7,45 @@
  * runs once after that and returns the plugin's state; every hook gets `{ config, state, logger }`.
  */
 import type {
+  AccessLogRecord,
+  AccessLogTarget,
   CallParams,
   CallResult,
   CheckRequestAllow,
   CheckRequestDeny,
   CheckRequestParams,
   CheckRequestResult,
+  LogRecordsParams,
   PluginHookName,
+  RateLimitDescriptor,
+  RateLimitDescriptorStatus,
+  RateLimitParams,
+  RateLimitResult,
 } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
-export type { CallResult, CheckRequestAllow, CheckRequestDeny, CheckRequestResult, PluginHookName };
+export type {
+  AccessLogRecord,
+  AccessLogTarget,
+  CallResult,
+  CheckRequestAllow,
+  CheckRequestDeny,
+  CheckRequestResult,
+  PluginHookName,
+  RateLimitDescriptor,
+  RateLimitDescriptorStatus,
+  RateLimitResult,
+};
 
 /** The request a `checkRequest` hook sees; header names are lower-case. */
 export type CheckRequest = CheckRequestParams;
 /** The request a `call` hook sees (MOSN's `Call{header, body}`). */
 export type CallRequest = CallParams;
+/** What a `rateLimit` hook sees: Envoy RLS's domain, descriptors and hits addend. */
+export type RateLimitRequest = RateLimitParams;
+/** A batch of access log records from one worker, as a `logRecords` hook sees it. */
+export type LogRecordBatch = LogRecordsParams;
 
 export type PluginLogger = Logger;
 
@@ -49,6 +71,16 @@ export interface PluginHooks<Config, State> {
   checkRequest?(request: CheckRequest, context: HookContext<Config, State>): Awaitable<CheckRequestResult>;
   /** The generic call: anything that is not a request check. */
   call?(request: CallRequest, context: HookContext<Config, State>): Awaitable<CallResult>;
+  /** Count a request against the limits matching its descriptors (Envoy RLS semantics). */
+  rateLimit?(request: RateLimitRequest, context: HookContext<Config, State>): Awaitable<RateLimitResult>;
+  /**
+   * A batch of access log records (a notification: nobody waits for it). Batches of one worker
+   * arrive in order and the hook is called in that order; keep the order by queueing
+   * synchronously before any await. A returned promise is waited for at shutdown.
+   */
+  logRecords?(batch: LogRecordBatch, context: HookContext<Config, State>): Awaitable<void>;
+  /** Reopen log files (the operator rotated them: SIGUSR1 to the supervisor, `mosnctl logs reopen`). */
+  reopenLogs?(context: HookContext<Config, State>): Awaitable<void>;
 }
 
 export interface PluginDefinition<Schema extends ConfigSchema = z.ZodUnknown, State = undefined> {

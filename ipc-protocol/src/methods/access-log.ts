@@ -1,0 +1,66 @@
+/**
+ * `plugin/logRecords`: access log records, batched by each worker and sent as notifications (no
+ * reply, never awaited), so that logging can never stall forwarding. The plugin formats and writes
+ * them; `plugin/reopenLogs` (from the host, on SIGUSR1 or `mosnctl logs reopen`) makes it reopen
+ * its files for logrotate.
+ */
+import { NotificationType, NotificationType0, ParameterStructures } from 'vscode-jsonrpc/node';
+
+/** One of a listener's `access_logs` (MOSN: `log_path`, `log_format`). */
+export interface AccessLogTarget {
+  readonly path: string;
+  /** MOSN `%variable%` format; absent means JSON lines. */
+  readonly format?: string;
+}
+
+/**
+ * What happened to one request. Durations are milliseconds (fractions allowed) from `startTime`;
+ * -1 when the step never happened (e.g. no upstream response). Addresses are `host:port`, or ""
+ * when there was none.
+ */
+export interface AccessLogRecord {
+  /** Index into `LogRecordsParams.logs`. */
+  readonly log: number;
+  /** Epoch milliseconds when the request's first byte was read. */
+  readonly startTime: number;
+  readonly requestReceivedDuration: number;
+  readonly responseReceivedDuration: number;
+  readonly duration: number;
+  readonly bytesReceived: number;
+  readonly bytesSent: number;
+  /** e.g. `HTTP/1.1`. */
+  readonly protocol: string;
+  /** The status sent downstream; 0 when none was sent. */
+  readonly responseCode: number;
+  /** Envoy/MOSN response flags, e.g. `UF` (upstream connect failure), `UT`, `NR`; "" when none. */
+  readonly responseFlag: string;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string;
+  readonly upstreamHost: string;
+  readonly upstreamLocalAddress: string;
+  readonly downstreamLocalAddress: string;
+  readonly downstreamRemoteAddress: string;
+  /** Only the request headers the formats name (`%REQ.name%`); lower-case names. */
+  readonly requestHeaders?: Readonly<Record<string, string>>;
+  /** Only the response headers the formats name (`%RESP.name%`); lower-case names. */
+  readonly responseHeaders?: Readonly<Record<string, string>>;
+}
+
+export interface LogRecordsParams {
+  readonly workerId: number;
+  readonly pid: number;
+  /** Batch number of this worker, from 1, without gaps: a gap means a lost batch. */
+  readonly seq: number;
+  /** Records this worker dropped so far (queue full, plugin away), cumulative. */
+  readonly dropped: number;
+  readonly logs: readonly AccessLogTarget[];
+  /** In the order the requests finished on this worker. */
+  readonly records: readonly AccessLogRecord[];
+}
+
+/** `plugin/logRecords`: a batch of access log records (notification: never answered). */
+export const PluginLogRecords = new NotificationType<LogRecordsParams>('plugin/logRecords', ParameterStructures.byName);
+
+/** `plugin/reopenLogs` (host only): reopen every log file (after logrotate moved them). */
+export const PluginReopenLogs = new NotificationType0('plugin/reopenLogs');

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PLUGIN_SDK_ERROR_CODES } from '../src/index.js';
+import type { LogRecordBatch, PluginDefinition, RateLimitResult } from '../src/index.js';
+import { createTestPlugin } from '../src/testing.js';
+
+// A fixed-window counter per descriptor: enough to see the hooks' plumbing, not a rate limiter.
+const limiter: PluginDefinition<never, { counts: Map<string, number>; batches: LogRecordBatch[]; reopened: number }> = {
+  name: 'hooks',
+  version: '1.0.0',
+  setup: () => ({ counts: new Map(), batches: [], reopened: 0 }),
+  hooks: {
+    rateLimit(request, { state }): RateLimitResult {
+      const statuses = request.descriptors.map((d) => {
+        const key = `${request.domain}|${d.entries.map((e) => `${e.key}=${e.value}`).join(',')}`;
+        const used = (state.counts.get(key) ?? 0) + request.hitsAddend;
+        state.counts.set(key, used);
+        return {
+          code: used > 2 ? ('OVER_LIMIT' as const) : ('OK' as const),
+          limit: { requestsPerUnit: 2, unit: 'minute' as const },
+          limitRemaining: Math.max(0, 2 - used),
+          durationUntilResetMs: 1000,
+        };
+      });
+      return { overallCode: statuses.some((s) => s.code === 'OVER_LIMIT') ? 'OVER_LIMIT' : 'OK', statuses };
+    },
+    logRecords(batch, { state }) {
+      state.batches.push(batch);
+    },
+    reopenLogs({ state }) {
+      state.reopened++;
+    },
+  },
+};
+
+test('rateLimit gets descriptors as entry lists (objects are turned into entries in order)', async (t) => {
+  const plugin = await createTestPlugin(limiter);
+  t.after(() => plugin.close());
+  const ask = () => plugin.rateLimit({ domain: 'edge', descriptors: [{ remote_address: '10.0.0.1', path: '/a' }] });
+  assert.equal((await ask()).overallCode, 'OK');
+  assert.equal((await ask()).statuses[0]?.limitRemaining, 0);
+  const third = await ask();
+  assert.equal(third.overallCode, 'OVER_LIMIT');
+  assert.deepEqual([...plugin.state.counts.keys()], ['edge|remote_address=10.0.0.1,path=/a']);
+});
+
+test('logRecords receives batches in order with neutral defaults filled in; reopenLogs reaches the hook', async (t) => {
+  const plugin = await createTestPlugin(limiter);
+  t.after(() => plugin.close());
+  await plugin.logRecords({ seq: 1, logs: [{ path: '/tmp/a.log' }], records: [{ path: '/x', responseCode: 404 }] });
+  await plugin.logRecords({ seq: 2, logs: [{ path: '/tmp/a.log' }], records: [] });
+  await plugin.reopenLogs();
+  assert.deepEqual(plugin.state.batches.map((b) => b.seq), [1, 2]);
+  assert.equal(plugin.state.batches[0]?.records[0]?.responseCode, 404);
+  assert.equal(plugin.state.batches[0]?.records[0]?.method, 'GET');
+  assert.equal(plugin.state.reopened, 1);
+});
+
+test('an invalid rateLimit result is reported to the author with the path of the problem', async (t) => {
+  const plugin = await createTestPlugin({
+    name: 'bad',
+    version: '1.0.0',
+    hooks: {
+      rateLimit: () => ({ overallCode: 'OK', statuses: [{ code: 'MAYBE', limitRemaining: -1, durationUntilResetMs: 5, limit: { requestsPerUnit: 1, unit: 'week' } }] }) as never,
+    },
+  });
+  t.after(() => plugin.close());
+  await assert.rejects(plugin.rateLimit({ descriptors: [{ a: 'b' }] }), (error: Error & { code?: string }) => {
+    assert.equal(error.code, PLUGIN_SDK_ERROR_CODES.hookResultInvalid);
+    assert.match(error.message, /statuses\[0\]\.code: expected "OK" or "OVER_LIMIT", found "MAYBE"/);
+    assert.match(error.message, /statuses\[0\]\.limitRemaining: expected an integer from 0/);
+    assert.match(error.message, /statuses\[0\]\.limit\.unit: expected one of second, minute, hour, day, found "week"/);
+    return true;
+  });
+});
+
+test('a plugin without the hook says which hooks it has', async (t) => {
+  const plugin = await createTestPlugin({ name: 'only-check', version: '1.0.0', hooks: { checkRequest: () => ({ action: 'allow' }) } });
+  t.after(() => plugin.close());
+  await assert.rejects(plugin.rateLimit(), { code: PLUGIN_SDK_ERROR_CODES.hookNotProvided, message: /provides: checkRequest/ });
+});
