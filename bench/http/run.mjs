@@ -2,7 +2,7 @@
 // (1 worker), through a node:http + http.Agent proxy, and through nginx (1 worker), alternating
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
-//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache] [--no-pin] [--cpu-prof DIR]
+//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify] [--no-pin] [--cpu-prof DIR]
 // (`pipe` is a plain net pipe with no HTTP work: the floor for a Node proxy, not a real proxy.)
 // Needs wrk (and nginx for the upstream and the nginx row): bench/setup.sh installs both.
 
@@ -67,9 +67,10 @@ async function main() {
     const child = await startMosn({ configFile: writeConfig(httpProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY, nodeArgs });
     targets.push({ name: 'mosn', port, pgid: child.pid });
   }
-  // The auth filter (opt-in targets): a JWT HS256 checked by the auth plugin on every request,
-  // without and with the decision cache; ratios against `mosn` show what the filter costs.
-  for (const [name, cache] of [['mosn-auth', false], ['mosn-auth-cache', true]]) {
+  // The auth filter (opt-in targets): a JWT HS256 checked by the auth plugin (one RPC per request)
+  // with its default verified-token cache; with the worker's decision cache (no RPC on a hit);
+  // and with neither (the signature verified on every request). Ratios against `mosn` show the cost.
+  for (const [name, cache, tokenCacheSize] of [['mosn-auth', false, undefined], ['mosn-auth-cache', true, undefined], ['mosn-auth-verify', false, 0]]) {
     if (!wanted.includes(name)) continue;
     const secret = 'bench-secret-of-at-least-32-bytes!!!';
     const token = await new SignJWT({ sub: 'bench' })
@@ -77,7 +78,7 @@ async function main() {
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode(secret));
     const port = await freePort(used);
-    const child = await startMosn({ configFile: writeConfig(authProxyConfig({ port, upstreamPort, secret, cache })), port, cpu: CPU_PROXY });
+    const child = await startMosn({ configFile: writeConfig(authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize })), port, cpu: CPU_PROXY });
     targets.push({ name, port, pgid: child.pid, headers: [`authorization: Bearer ${token}`] });
   }
   if (wanted.includes('node-http')) {
@@ -140,7 +141,7 @@ async function main() {
     ]);
   }
   console.log('\n' + table(rows));
-  for (const name of ['mosn-auth', 'mosn-auth-cache']) {
+  for (const name of ['mosn-auth', 'mosn-auth-cache', 'mosn-auth-verify']) {
     // The auth plugin runs in its own process group: its CPU is not in the proxy column.
     if (byName[name] && byName.mosn) console.log(`${name} / mosn (no filter) req/s: ${ratio(byName[name], 'mosn')}`);
   }

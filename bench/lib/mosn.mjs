@@ -87,9 +87,10 @@ export function tcpProxyConfig({ port, upstreamPort }) {
 
 /**
  * httpProxyConfig plus the auth plugin (JWT HS256 with `secret`) as a stream filter on the
- * listener; with `cache`, decisions are cached by the Authorization header for 30 s.
+ * listener; with `cache`, decisions are cached by the Authorization header for 30 s (no RPC on a
+ * hit); `tokenCacheSize` is the plugin's own verified-token cache (`jwt.cache_size`, 0 = off).
  */
-export function authProxyConfig({ port, upstreamPort, secret, cache }) {
+export function authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize }) {
   const config = httpProxyConfig({ port, upstreamPort });
   const listener = config.servers[0].listeners[0];
   listener.stream_filters = [
@@ -100,7 +101,7 @@ export function authProxyConfig({ port, upstreamPort, secret, cache }) {
       name: 'auth',
       command: process.execPath,
       args: [join(here, '../../plugins/auth/dist/src/main.js')],
-      config: { jwt: { keys: [{ alg: 'HS256', secret }] } },
+      config: { jwt: { keys: [{ alg: 'HS256', secret }], ...(tokenCacheSize === undefined ? {} : { cache_size: tokenCacheSize }) } },
     },
   ];
   return config;

@@ -78,6 +78,8 @@ export type {
   RateLimitResult,
   RateLimitUnit,
 } from './methods/rate-limit.js';
+export { MAX_BATCH_CALLS, PluginBatch } from './methods/batch.js';
+export type { BatchCall, BatchError, BatchHookName, BatchHookResults, BatchOutcome, BatchParams, BatchResult } from './methods/batch.js';
 export { PluginLogRecords, PluginReopenLogs } from './methods/access-log.js';
 export type { AccessLogRecord, AccessLogTarget, LogRecordsParams } from './methods/access-log.js';
 

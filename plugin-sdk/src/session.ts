@@ -15,8 +15,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import {
+  MAX_BATCH_CALLS,
   PLUGIN_PROTOCOL_VERSION,
   PLUGIN_RPC_ERROR_CODES,
+  PluginBatch,
   PluginCall,
   PluginCheckRequest,
   PluginExit,
@@ -31,7 +33,15 @@ import {
   ResponseError,
   createIpcConnection,
 } from '@mosn/ipc-protocol';
-import type { MessageConnection, PluginErrorData, PluginInitializeParams, PluginInitializeResult, PluginRole } from '@mosn/ipc-protocol';
+import type {
+  BatchCall,
+  BatchOutcome,
+  MessageConnection,
+  PluginErrorData,
+  PluginInitializeParams,
+  PluginInitializeResult,
+  PluginRole,
+} from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError, messageOf } from './errors.js';
 import type { PluginSdkErrorCode } from './errors.js';
 import type { PluginRuntime } from './plugin-runtime.js';
@@ -158,6 +168,21 @@ export function openSession(socket: Socket, host: SessionHost): void {
 
   connection.onRequest(PluginCall, (params) => initialized(PluginCall.method).call(params).catch(rejectAs(logger, PluginCall.method)));
 
+  connection.onRequest(PluginBatch, async (params) => {
+    const runtime = initialized(PluginBatch.method);
+    const calls: unknown = params?.calls;
+    if (!Array.isArray(calls) || calls.length > MAX_BATCH_CALLS) {
+      throw rpcError(
+        RPC_ERROR_CODES.failed,
+        PLUGIN_SDK_ERROR_CODES.hookFailed,
+        `${PluginBatch.method}: expected "calls" to be an array of at most ${MAX_BATCH_CALLS}, found ${Array.isArray(calls) ? `${calls.length} calls` : typeof calls}`,
+      );
+    }
+    // Every hook starts in the order given (so a hook that queues keeps that order), then all run.
+    const outcomes = await Promise.all(calls.map((call: BatchCall) => runBatched(runtime, call, logger)));
+    return { outcomes };
+  });
+
   connection.onRequest(PluginRateLimit, (params) =>
     initialized(PluginRateLimit.method).rateLimit(params).catch(rejectAs(logger, PluginRateLimit.method)),
   );
@@ -234,26 +259,50 @@ export function toResponseError(error: unknown): ResponseError<PluginErrorData> 
   }
 }
 
+function runBatched(runtime: PluginRuntime, call: BatchCall, logger: PluginLogger): Promise<BatchOutcome> {
+  let running: Promise<unknown>;
+  switch (call?.hook) {
+    case 'checkRequest':
+      running = runtime.checkRequest(call.params);
+      break;
+    case 'rateLimit':
+      running = runtime.rateLimit(call.params);
+      break;
+    case 'call':
+      running = runtime.call(call.params);
+      break;
+    default: {
+      const hook: unknown = (call as { hook?: unknown } | null)?.hook;
+      running = Promise.reject(
+        new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookNotProvided, `${PluginBatch.method}: expected a hook of checkRequest, rateLimit, call; found ${JSON.stringify(hook)}`),
+      );
+    }
+  }
+  const method = `plugin/${String(call?.hook)}`;
+  return running.then(
+    (ok) => ({ ok }),
+    (error: unknown) => {
+      logHookError(logger, method, error);
+      const e = toResponseError(error);
+      return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
+    },
+  );
+}
+
 function logAs(logger: PluginLogger, method: string): (error: unknown) => void {
-  return (error) => {
-    const code = codeOf(error);
-    if (code === PLUGIN_SDK_ERROR_CODES.hookNotProvided) {
-      logger.warn({ code, method }, messageOf(error));
-      return;
-    }
-    if (code !== PLUGIN_SDK_ERROR_CODES.shuttingDown) {
-      logger.warn({ err: error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error, code, method }, messageOf(error));
-    }
-  };
+  return (error) => logHookError(logger, method, error);
+}
+
+/** A throwing hook is the author's bug or a backend failing: worth a line, not a crash. */
+function logHookError(logger: PluginLogger, method: string, error: unknown): void {
+  const code = codeOf(error);
+  if (code === PLUGIN_SDK_ERROR_CODES.shuttingDown) return;
+  logger.warn({ err: error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error, code, method }, messageOf(error));
 }
 
 function rejectAs(logger: PluginLogger, method: string): (error: unknown) => never {
   return (error) => {
-    const code = codeOf(error);
-    // A throwing hook is the author's bug or a backend failing: worth a line, not a crash.
-    if (code !== PLUGIN_SDK_ERROR_CODES.shuttingDown) {
-      logger.warn({ err: error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error, code, method }, messageOf(error));
-    }
+    logHookError(logger, method, error);
     throw toResponseError(error);
   };
 }

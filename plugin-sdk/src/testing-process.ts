@@ -15,6 +15,7 @@ import {
   PLUGIN_ENV,
   PLUGIN_MAGIC_COOKIE,
   PLUGIN_PROTOCOL_VERSION,
+  PluginBatch,
   PluginCall,
   PluginCheckRequest,
   PluginExit,
@@ -29,7 +30,7 @@ import {
   createIpcConnection,
   parseHandshake,
 } from '@mosn/ipc-protocol';
-import type { HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
+import type { BatchCall, BatchResult, HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
 import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
@@ -63,6 +64,8 @@ export interface LaunchedTestPlugin {
   /** Sends `plugin/reopenLogs` as the host does. */
   reopenLogs(): Promise<void>;
   heartbeat(): Promise<HeartbeatResult>;
+  /** `plugin/batch` as a worker sends it: several hook calls in one message, one outcome each. */
+  batch(calls: readonly BatchCall[]): Promise<BatchResult>;
   /** `shutdown`, then `exit`; resolves with the exit code. Kills the process if it does not exit in time. Idempotent. */
   close(): Promise<number | null>;
 }
@@ -155,6 +158,7 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       logRecords: (batch) => connection.sendNotification(PluginLogRecords, toLogRecordsParams(batch)),
       reopenLogs: () => connection.sendNotification(PluginReopenLogs),
       heartbeat: () => connection.sendRequest(PluginHeartbeat, {}),
+      batch: (calls) => connection.sendRequest(PluginBatch, { calls }),
       close: () => (closing ??= close()),
     };
   } catch (error) {

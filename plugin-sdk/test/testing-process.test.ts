@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PLUGIN_RPC_ERROR_CODES, ResponseError } from '@mosn/ipc-protocol';
+import { PLUGIN_SDK_ERROR_CODES } from '../src/index.js';
 import { launchTestPlugin } from '../src/testing.js';
 import { FIXTURE, isRunning } from './helpers/plugin-process.js';
 
@@ -29,4 +30,30 @@ test('launchTestPlugin rejects with the invalid-config RPC error the plugin answ
 test('launchTestPlugin reports a script that prints no handshake line', async () => {
   // Without --plugin the fixture does nothing and exits: no handshake.
   await assert.rejects(launchTestPlugin(FIXTURE, { timeoutMs: 5_000 }), { code: 'MOSN_ERR_PLUGIN_START', message: /expected a handshake line from .*fixture-plugin\.js, found stdout closed/ });
+});
+
+test('plugin/batch runs several hook calls in one message and keeps each outcome apart', async (t) => {
+  const plugin = await launchTestPlugin(FIXTURE, { args: ['--plugin'], config: { header: 'x-team' } });
+  t.after(() => plugin.close());
+  const check = (path: string, headers: Record<string, string> = {}) => ({
+    hook: 'checkRequest' as const,
+    params: { method: 'GET', path, authority: 'a.test', headers, remoteAddress: '127.0.0.1' },
+  });
+  const { outcomes } = await plugin.batch([
+    check('/ok', { 'x-team': 'red' }),
+    check('/throw', { 'x-team': 'red' }),
+    check('/denied'),
+    { hook: 'call', params: { header: {}, body: Buffer.from('hi') } },
+    { hook: 'rateLimit', params: { domain: 'd', descriptors: [], hitsAddend: 1 } },
+    { hook: 'nope' } as never,
+  ]);
+  assert.equal(outcomes.length, 6);
+  assert.deepEqual(outcomes[0], { ok: { action: 'allow', headersToAdd: { 'x-checks': '1' } } });
+  assert.ok('error' in outcomes[1]! && outcomes[1].error.data?.code === PLUGIN_SDK_ERROR_CODES.hookFailed, JSON.stringify(outcomes[1]));
+  assert.deepEqual(outcomes[2], { ok: { action: 'deny', status: 401, body: 'missing header' } });
+  assert.equal(Buffer.from((outcomes[3] as { ok: { body: Uint8Array } }).ok.body).toString(), 'HI');
+  assert.ok('error' in outcomes[4]! && outcomes[4].error.data?.code === PLUGIN_SDK_ERROR_CODES.hookNotProvided, JSON.stringify(outcomes[4]));
+  assert.ok('error' in outcomes[5]! && /expected a hook of checkRequest, rateLimit, call; found "nope"/.test(outcomes[5].error.message));
+  // The plugin is unharmed: a plain call still works.
+  assert.equal((await plugin.checkRequest({ headers: { 'x-team': 'b' } })).action, 'allow');
 });

@@ -26,6 +26,8 @@ export const WORKER_ERROR_CODES = Object.freeze([
   'MOSN_ERR_PLUGIN_UNAVAILABLE',
   /** A plugin did not answer within its timeout; the filter's failure mode decides. */
   'MOSN_ERR_PLUGIN_TIMEOUT',
+  /** A plugin answered a call with an error (its hook threw or returned an invalid result). */
+  'MOSN_ERR_PLUGIN_CALL_FAILED',
 ] as const);
 
 export type WorkerErrorCode = (typeof WORKER_ERROR_CODES)[number];

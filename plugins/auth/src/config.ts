@@ -49,6 +49,8 @@ const jwt = z.strictObject({
   audience: oneOrMany.optional(),
   clock_skew: duration().prefault('60s'),
   require_exp: z.boolean().default(true),
+  /** Verified tokens remembered (exp still checked on every use); 0 turns the cache off. */
+  cache_size: z.number().int().min(0).max(1_000_000).default(1024),
   keys: z.array(jwtKey).default([]),
   jwks_file: nonEmpty.optional(),
   scope_claim: nonEmpty.default('scope'),

@@ -7,6 +7,7 @@
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import type { JwtAlgorithm, VerificationKey } from './keys.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 export interface JwtVerifierOptions {
   readonly keys: readonly VerificationKey[];
@@ -14,6 +15,8 @@ export interface JwtVerifierOptions {
   readonly audience?: string | readonly string[] | undefined;
   readonly clockSkewSeconds: number;
   readonly requireExp: boolean;
+  /** Verified tokens kept (see VerifiedTokenCache); 0 verifies every token every time. */
+  readonly cacheSize: number;
 }
 
 export type JwtVerification = { readonly ok: true; readonly claims: JWTPayload } | { readonly ok: false; readonly description: string };
@@ -22,6 +25,8 @@ export class JwtVerifier {
   readonly #keys: readonly VerificationKey[];
   readonly #algorithms: ReadonlySet<string>;
   readonly #options: JWTVerifyOptions;
+  readonly #cache: VerifiedTokenCache;
+  readonly #skewSeconds: number;
 
   constructor(options: JwtVerifierOptions) {
     this.#keys = options.keys;
@@ -33,9 +38,19 @@ export class JwtVerifier {
       ...(options.audience === undefined ? {} : { audience: [options.audience].flat() }),
       ...(options.requireExp ? { requiredClaims: ['exp'] } : {}),
     };
+    this.#cache = new VerifiedTokenCache(options.cacheSize);
+    this.#skewSeconds = options.clockSkewSeconds;
   }
 
   async verify(token: string): Promise<JwtVerification> {
+    const cached = this.#cache.get(token, Date.now() / 1000, this.#skewSeconds);
+    if (cached !== undefined) return { ok: true, claims: cached.claims };
+    const verification = await this.#verify(token);
+    if (verification.ok) this.#cache.set(token, verification.claims);
+    return verification;
+  }
+
+  async #verify(token: string): Promise<JwtVerification> {
     let alg: unknown;
     let kid: unknown;
     try {

@@ -117,6 +117,7 @@ async function buildJwt(config: NonNullable<AuthConfigParsed['jwt']>, ctx: Ctx):
       audience: config.audience,
       clockSkewSeconds: config.clock_skew / 1000,
       requireExp: config.require_exp,
+      cacheSize: config.cache_size,
     }),
     scopeClaim: config.scope_claim,
     forwardClaims: Object.entries(config.forward_claims),

@@ -4,13 +4,35 @@
 //   endpoint ──► connect ──► plugin/initialize {role: worker, secret} ──► ready ──► calls
 //        ▲                                                                  │ socket closes
 //        └─────────────── update(endpoint) from the supervisor ◄────────────┘ (pending calls fail)
+//
+// Hook calls made in one event-loop turn go out as one `plugin/batch` message at the end of the
+// turn (setImmediate), at most MAX_BATCH_CALLS each; one timeout covers the batch.
 import type { Logger } from 'pino';
-import type { CheckRequestParams, CheckRequestResult, MessageConnection } from '@mosn/ipc-protocol';
+import type {
+  BatchCall,
+  BatchError,
+  BatchHookResults,
+  CheckRequestParams,
+  CheckRequestResult,
+  MessageConnection,
+  RateLimitParams,
+  RateLimitResult,
+} from '@mosn/ipc-protocol';
 import { MosnWorkerError } from '../errors.js';
 import type { PluginEndpoint } from '../process/supervisor-channel.js';
 
+interface QueuedCall {
+  readonly call: BatchCall;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+// Same value as ipc-protocol's MAX_BATCH_CALLS, which is loaded lazily (see loadIpc).
+const MAX_BATCH = 256;
+
 export class PluginClient {
   #endpoint: PluginEndpoint | undefined;
+  #queue: QueuedCall[] = [];
   #connection: MessageConnection | undefined;
   #connecting: Promise<MessageConnection> | undefined;
   /** Bumped on every endpoint change, so a late connect for an old endpoint is thrown away. */
@@ -44,11 +66,45 @@ export class PluginClient {
     return this.#endpoint !== undefined;
   }
 
-  async checkRequest(params: CheckRequestParams): Promise<CheckRequestResult> {
-    const { connection, endpoint } = await this.#ready();
-    // Set by #open, which loaded the RPC module before any connection could exist.
-    const method = checkRequestMethod as NonNullable<typeof checkRequestMethod>;
-    return withTimeout(connection.sendRequest(method, params), endpoint.timeoutMs, this.name);
+  checkRequest(params: CheckRequestParams): Promise<CheckRequestResult> {
+    return this.#enqueue({ hook: 'checkRequest', params }) as Promise<BatchHookResults['checkRequest']>;
+  }
+
+  rateLimit(params: RateLimitParams): Promise<RateLimitResult> {
+    return this.#enqueue({ hook: 'rateLimit', params }) as Promise<BatchHookResults['rateLimit']>;
+  }
+
+  #enqueue(call: BatchCall): Promise<unknown> {
+    if (this.#endpoint === undefined) return Promise.reject(unavailable(this.name, 'it is not running'));
+    return new Promise((resolve, reject) => {
+      const queued = this.#queue.push({ call, resolve, reject });
+      if (queued === 1) setImmediate(this.#flush);
+      else if (queued >= MAX_BATCH) this.#flush();
+    });
+  }
+
+  readonly #flush = (): void => {
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    void this.#send(batch);
+  };
+
+  async #send(batch: readonly QueuedCall[]): Promise<void> {
+    try {
+      const { connection, endpoint } = await this.#ready();
+      // Set by #open, which loaded the RPC module before any connection could exist.
+      const method = batchMethod as NonNullable<typeof batchMethod>;
+      const { outcomes } = await withTimeout(connection.sendRequest(method, { calls: batch.map((q) => q.call) }), endpoint.timeoutMs, this.name);
+      for (let i = 0; i < batch.length; i++) {
+        const queued = batch[i] as QueuedCall;
+        const outcome = outcomes[i];
+        if (outcome !== undefined && 'ok' in outcome) queued.resolve(outcome.ok);
+        else queued.reject(callFailed(this.name, queued.call.hook, outcome?.error));
+      }
+    } catch (err) {
+      for (const queued of batch) queued.reject(err);
+    }
   }
 
   /**
@@ -86,8 +142,8 @@ export class PluginClient {
   async #open(epoch: number): Promise<MessageConnection> {
     const endpoint = this.#endpoint;
     if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
-    const { PLUGIN_PROTOCOL_VERSION, PluginCheckRequest, PluginInitialize, PluginInitialized, connectUnix, createIpcConnection } = await loadIpc();
-    checkRequestMethod = PluginCheckRequest;
+    const { PLUGIN_PROTOCOL_VERSION, PluginBatch, PluginInitialize, PluginInitialized, connectUnix, createIpcConnection } = await loadIpc();
+    batchMethod = PluginBatch;
     let socket;
     try {
       socket = await connectUnix(endpoint.socketPath, { timeoutMs: endpoint.timeoutMs * 5 });
@@ -124,7 +180,7 @@ export class PluginClient {
  * a smaller heap, and with it cheaper garbage collection on the data path (measured on tcp_proxy).
  */
 let ipc: Promise<typeof import('@mosn/ipc-protocol')> | undefined;
-let checkRequestMethod: (typeof import('@mosn/ipc-protocol'))['PluginCheckRequest'] | undefined;
+let batchMethod: (typeof import('@mosn/ipc-protocol'))['PluginBatch'] | undefined;
 function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
   ipc ??= import('@mosn/ipc-protocol');
   return ipc;
@@ -132,6 +188,11 @@ function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
 
 function unavailable(name: string, why: string, cause?: unknown): MosnWorkerError {
   return new MosnWorkerError('MOSN_ERR_PLUGIN_UNAVAILABLE', `plugin "${name}" is unavailable: ${why}`, { cause });
+}
+
+function callFailed(name: string, hook: string, error: BatchError | undefined): MosnWorkerError {
+  const why = error === undefined ? 'no outcome for the call in its answer' : error.message;
+  return new MosnWorkerError('MOSN_ERR_PLUGIN_CALL_FAILED', `plugin "${name}" failed ${hook}: ${why}`);
 }
 
 function withTimeout<T>(call: Promise<T>, timeoutMs: number, name: string): Promise<T> {
