@@ -1,0 +1,204 @@
+/**
+ * The plugin's state: every log file by path, the compiled formats, the workers' batch
+ * sequences, the housekeeper and the counters. `handleBatch` does all its work synchronously
+ * (check the sequence, format every record, queue one chunk per file) and only then returns the
+ * promise of the writes, so batches are queued in the order they arrived.
+ */
+import { resolve } from 'node:path';
+import type { LogRecordBatch, PluginLogger } from '@mosn/plugin-sdk';
+import type { LoggingBypassConfig } from './config.js';
+import { ACCESS_LOG_ERROR_CODES, AccessLogError } from './errors.js';
+import type { AccessLogErrorCode } from './errors.js';
+import { FormatCache } from './format.js';
+import type { RecordRenderer } from './format.js';
+import { BatchSequences } from './batch-sequence.js';
+import { Housekeeper } from './housekeeping.js';
+import { LogFile } from './log-file.js';
+import { StatsRegistry } from './stats.js';
+import type { PathStats } from './stats.js';
+import { ThrottledLog } from './throttled-log.js';
+
+interface Target {
+  readonly path: string;
+  readonly stats: PathStats;
+  readonly render: RecordRenderer | AccessLogError;
+}
+
+export interface AccessLogStats {
+  readonly files: Record<string, Record<string, number>>;
+  readonly workers: readonly Record<string, number>[];
+  readonly totals: Record<string, number>;
+}
+
+export class AccessLogger {
+  readonly #config: LoggingBypassConfig;
+  readonly #log: ThrottledLog;
+  readonly #logger: PluginLogger;
+  readonly #files = new Map<string, LogFile>();
+  readonly #formats = new FormatCache();
+  readonly #sequences = new BatchSequences();
+  readonly #stats = new StatsRegistry();
+  readonly #housekeeper: Housekeeper;
+
+  constructor(config: LoggingBypassConfig, logger: PluginLogger) {
+    this.#config = config;
+    this.#logger = logger;
+    this.#log = new ThrottledLog(logger);
+    this.#housekeeper = new Housekeeper({
+      rotation: config.rotation,
+      statsFor: (path) => this.#stats.forPath(path),
+      problem: (path, code, error) => this.#problem(path, code, error),
+    });
+  }
+
+  /** Formats the batch and queues its writes; resolves when they are done. Never rejects. */
+  handleBatch(batch: LogRecordBatch): Promise<void> {
+    if (!Array.isArray(batch.logs) || !Array.isArray(batch.records)) {
+      this.#invalid(batch, `expected "logs" and "records" arrays, found ${typeof batch.logs} and ${typeof batch.records}`, 0);
+      return Promise.resolve();
+    }
+    const seen = this.#sequences.observe(batch);
+    if (seen.kind === 'duplicate') {
+      this.#log.log('warn', `duplicate:${batch.pid}`, { code: ACCESS_LOG_ERROR_CODES.batchInvalid, pid: batch.pid, workerId: batch.workerId, seq: batch.seq }, `worker ${batch.workerId} (pid ${batch.pid}): batch ${batch.seq} seen already; skipped so that nothing is written twice`);
+      return Promise.resolve();
+    }
+    if (seen.lost > 0) {
+      this.#log.log(
+        'warn',
+        `lost:${batch.pid}`,
+        { code: ACCESS_LOG_ERROR_CODES.batchesLost, pid: batch.pid, workerId: batch.workerId, lost: seen.lost },
+        `worker ${batch.workerId} (pid ${batch.pid}): expected batch ${seen.expected}, found ${batch.seq}: ${seen.lost} batch(es) lost`,
+      );
+    }
+
+    const targets = batch.logs.map((log) => this.#target(log));
+    const lines = new Map<string, string[]>();
+    let invalid = 0;
+    let unformattable: Set<Target> | undefined;
+    for (const record of batch.records) {
+      const target = typeof record === 'object' && record !== null ? targets[record.log] : undefined;
+      if (target === undefined) {
+        invalid++;
+        continue;
+      }
+      if (target.render instanceof AccessLogError) {
+        target.stats.formatErrors++;
+        (unformattable ??= new Set()).add(target);
+        continue;
+      }
+      let group = lines.get(target.path);
+      if (group === undefined) {
+        group = [];
+        lines.set(target.path, group);
+      }
+      group.push(target.render(record));
+    }
+    if (invalid > 0) this.#invalid(batch, `expected each record's "log" to index "logs" (${batch.logs.length} entries) with a path`, invalid);
+    for (const target of unformattable ?? []) this.#problem(target.path, ACCESS_LOG_ERROR_CODES.formatInvalid, target.render);
+
+    const writes: Promise<void>[] = [];
+    for (const [path, group] of lines) {
+      group.push(''); // a newline after the last line too
+      writes.push(this.#file(path).append(Buffer.from(group.join('\n')), group.length - 1));
+    }
+    return writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes).then(() => undefined);
+  }
+
+  /** Reopens every open file at its path, each between two of its batches. */
+  async reopen(): Promise<void> {
+    await Promise.all([...this.#files.values()].map((file) => file.reopen()));
+    this.#logger.info({ files: this.#files.size }, 'access logs reopened');
+  }
+
+  stats(): AccessLogStats {
+    const files: Record<string, Record<string, number>> = {};
+    const totals = { records: 0, bytes: 0, write_errors: 0, records_failed: 0, records_dropped: 0, format_errors: 0, rotations: 0, rotation_errors: 0, compressions: 0, compress_errors: 0 };
+    for (const [path, stats] of this.#stats.paths) {
+      files[path] = stats.toJSON();
+      totals.records += stats.records;
+      totals.bytes += stats.bytes;
+      totals.write_errors += stats.writeErrors;
+      totals.records_failed += stats.recordsFailed;
+      totals.records_dropped += stats.recordsDropped;
+      totals.format_errors += stats.formatErrors;
+      totals.rotations += stats.rotations;
+      totals.rotation_errors += stats.rotationErrors;
+      totals.compressions += stats.compressions;
+      totals.compress_errors += stats.compressErrors;
+    }
+    const workers = [...this.#sequences.workers].map((w) => ({
+      pid: w.pid,
+      worker_id: w.workerId,
+      last_seq: w.lastSeq,
+      batches: w.batches,
+      batches_lost: w.batchesLost,
+      batches_duplicate: w.batchesDuplicate,
+      dropped: w.dropped,
+    }));
+    const sequences = this.#sequences.totals();
+    return {
+      files,
+      workers,
+      totals: {
+        ...totals,
+        batches: sequences.batches,
+        batches_lost: sequences.batchesLost,
+        batches_duplicate: sequences.batchesDuplicate,
+        worker_dropped: sequences.dropped,
+        invalid_records: this.#stats.invalidRecords,
+      },
+    };
+  }
+
+  /** Resolves when the rotated-file sweeps queued so far are done (for tests and shutdown). */
+  housekeepingIdle(): Promise<void> {
+    return this.#housekeeper.idle();
+  }
+
+  /** Writes what is queued, closes every file, stops a compression in progress. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#files.values()].map((file) => file.close()));
+    await this.#housekeeper.close();
+  }
+
+  #target(log: { readonly path: string; readonly format?: string }): Target | undefined {
+    if (typeof log !== 'object' || log === null || typeof log.path !== 'string' || log.path === '') return undefined;
+    // Relative paths resolve against the plugin's working directory (the supervisor's).
+    const path = resolve(log.path);
+    return { path, stats: this.#stats.forPath(path), render: this.#formats.get(typeof log.format === 'string' ? log.format : undefined) };
+  }
+
+  #file(path: string): LogFile {
+    let file = this.#files.get(path);
+    if (file === undefined) {
+      file = new LogFile({
+        path,
+        rotation: this.#config.rotation,
+        maxPending: this.#config.maxPending,
+        stats: this.#stats.forPath(path),
+        events: {
+          firstOpened: (p) => this.#housekeeper.schedule(p),
+          rotated: (p) => this.#housekeeper.schedule(p),
+          problem: (p, code, error) => this.#problem(p, code, error),
+        },
+      });
+      this.#files.set(path, file);
+    }
+    return file;
+  }
+
+  #invalid(batch: LogRecordBatch, problem: string, records: number): void {
+    this.#stats.invalidRecords += records;
+    this.#log.log(
+      'warn',
+      `invalid:${batch.pid}`,
+      { code: ACCESS_LOG_ERROR_CODES.batchInvalid, pid: batch.pid, workerId: batch.workerId, seq: batch.seq, records },
+      `worker ${batch.workerId} (pid ${batch.pid}) batch ${batch.seq}: ${problem}; ${records} record(s) skipped`,
+    );
+  }
+
+  #problem(path: string, code: AccessLogErrorCode, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.#log.log(code === ACCESS_LOG_ERROR_CODES.overloaded ? 'warn' : 'error', `${code}:${path}`, { code, path }, message);
+  }
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchTestPlugin } from '@mosn/plugin-sdk/testing';
+import { LOGGING_BYPASS_PLUGIN_VERSION } from '../src/index.js';
+import { numbered, parseStats, readLines, tempDir, waitFor, waitForLines } from './helpers/logs.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+test('the plugin executable writes batches received over its socket, reopens its files and reports stats', async (t) => {
+  const dir = await tempDir(t);
+  const plugin = await launchTestPlugin(MAIN, { name: 'access-log', config: { rotation: { max_size: '0', interval: '0' } } });
+  t.after(() => plugin.close());
+  assert.equal(plugin.pluginVersion, LOGGING_BYPASS_PLUGIN_VERSION);
+  assert.deepEqual([...plugin.initializeResult.hooks].sort(), ['call', 'logRecords', 'reopenLogs']);
+
+  const text = join(dir, 'access.log');
+  const json = join(dir, 'access.json');
+  const logs = [{ path: text, format: '%request_method% %request_path% %response_code%' }, { path: json }];
+  const counts = { 1: 0, 2: 0 };
+  for (let seq = 1; seq <= 10; seq++) {
+    for (const worker of [1, 2] as const) {
+      const records = [0, 1, 2].map(() => numbered(worker, counts[worker]++));
+      await plugin.logRecords({ workerId: worker, pid: 5000 + worker, seq, logs, records: records.map((r, i) => ({ ...r, log: i === 2 ? 1 : 0 })) });
+    }
+  }
+  const lines = await waitForLines(text, 40);
+  for (const worker of [1, 2]) {
+    const mine = lines.filter((l) => l.includes(` /w${worker}/`)).map((l) => Number(l.split('/')[2]?.split(' ')[0]));
+    assert.deepEqual(mine, [...mine].sort((a, b) => a - b), `worker ${worker} in order`);
+  }
+  assert.equal((await waitForLines(json, 20)).length, 20);
+
+  await rename(text, `${text}.1`);
+  await plugin.reopenLogs();
+  await plugin.logRecords({ workerId: 1, pid: 5001, seq: 11, logs, records: [numbered(1, 999)] });
+  assert.deepEqual(await waitForLines(text, 1), ['GET /w1/999 200']);
+  assert.equal((await readLines(`${text}.1`)).length, 40);
+
+  const stats = await waitFor('stats counting every record', async () => {
+    const s = parseStats(await plugin.call({ header: { op: 'stats' } }));
+    return s.totals['records'] === 61 ? s : undefined;
+  });
+  assert.equal(stats.totals['batches'], 21);
+  assert.equal(stats.totals['batches_lost'], 0);
+  assert.equal(await plugin.close(), 0);
+});
+
+test('the executable refuses an invalid config at initialize with the path of the problem', async () => {
+  await assert.rejects(launchTestPlugin(MAIN, { config: { rotation: { keep: 'ten' } } }), (error: Error) => {
+    assert.match(error.message, /rotation\.keep/);
+    return true;
+  });
+});
