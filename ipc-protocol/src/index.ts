@@ -17,7 +17,7 @@ export type { IpcConnectionOptions, IpcLogger } from './connection.js';
 export { connectUnix, listenUnix } from './unix-socket.js';
 export type { ConnectUnixOptions, ListenUnixOptions } from './unix-socket.js';
 
-export { ControlPluginList, ControlPluginRestart, ControlReload, ControlStatus, ControlStop } from './methods/control.js';
+export { ControlPluginList, ControlPluginRestart, ControlReload, ControlReopenLogs, ControlStatus, ControlStop } from './methods/control.js';
 export type {
   ListenerStatus,
   PluginRestartParams,
@@ -25,6 +25,7 @@ export type {
   ReloadErrorData,
   ReloadParams,
   ReloadResult,
+  ReopenLogsResult,
   StatusResult,
   StopParams,
   StopResult,
@@ -80,8 +81,10 @@ export type {
 } from './methods/rate-limit.js';
 export { MAX_BATCH_CALLS, PluginBatch } from './methods/batch.js';
 export type { BatchCall, BatchError, BatchHookName, BatchHookResults, BatchOutcome, BatchParams, BatchResult } from './methods/batch.js';
-export { PluginLogRecords, PluginReopenLogs } from './methods/access-log.js';
-export type { AccessLogRecord, AccessLogTarget, LogRecordsParams } from './methods/access-log.js';
+export { HostSetLogLevel, LOG_LEVELS, PluginMetrics } from './methods/metrics.js';
+export type { HostState, MetricJson, MetricsReport, SetLogLevelParams, SetLogLevelResult } from './methods/metrics.js';
+export { PluginLogRecords, PluginLogRecordsAck, PluginReopenLogs } from './methods/access-log.js';
+export type { AccessLogRecord, AccessLogTarget, LogRecordsAckParams, LogRecordsParams } from './methods/access-log.js';
 
 // vscode-jsonrpc, re-exported so that declaring methods and handling errors needs no direct import.
 export {

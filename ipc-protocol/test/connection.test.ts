@@ -20,7 +20,7 @@ import type { LogRecord, TestServer } from './helpers/ipc.js';
 import { Echo, Event, Hang } from './helpers/methods.js';
 
 const STATUS: StatusResult = {
-  supervisor: { pid: 4242, version: '0.1.0', configPath: '/etc/mosn/mosn.json', startedAt: 1_700_000_000_000, generation: 3, state: 'running', reloads: { ok: 2, failed: 0 }, totals: { requests: 10, connections: 4 } },
+  supervisor: { pid: 4242, version: '0.1.0', configPath: '/etc/mosn/mosn.json', startedAt: 1_700_000_000_000, generation: 3, state: 'running', reloads: { ok: 2, failed: 0 }, totals: { requests: 10, connections: 4, accessLogDropped: 0 } },
   workers: [
     {
       id: 0,
@@ -32,6 +32,7 @@ const STATUS: StatusResult = {
       connectionsActive: 12,
       connectionsTotal: 3_456,
       requestsTotal: 98_765,
+      accessLogDropped: 0,
     },
   ],
   listeners: [{ name: 'http', address: '0.0.0.0', port: 2045 }],

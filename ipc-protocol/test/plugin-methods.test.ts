@@ -66,7 +66,7 @@ test('the launch constants are what the supervisor and the SDK agree on', () => 
     name: 'MOSN_PLUGIN_NAME',
     logLevel: 'MOSN_PLUGIN_LOG_LEVEL',
   });
-  assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call', 'rateLimit', 'logRecords', 'reopenLogs']);
+  assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call', 'rateLimit', 'logRecords', 'reopenLogs', 'metrics']);
 });
 
 test('plugin RPC error codes are application codes distinct from the generic ones', () => {

@@ -9,6 +9,7 @@ import type {
   CheckRequestParams,
   CheckRequestResult,
   LogRecordsParams,
+  MetricsReport,
   PluginHookName,
   RateLimitParams,
   RateLimitResult,
@@ -18,12 +19,14 @@ import type { AnyPluginDefinition } from './definition.js';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError, messageOf } from './errors.js';
 import { checkCallResult, checkCheckRequestResult, checkNothing, checkRateLimitResult } from './hook-results.js';
 import type { ResultCheck } from './hook-results.js';
+import type { HostApi } from './host-api.js';
 import type { HookContext, PluginLogger } from './types.js';
 
 export interface PluginRuntimeOptions {
   readonly logger: PluginLogger;
   /** The plugin's configured name, used in messages and logs. */
   readonly name: string;
+  readonly host: HostApi;
 }
 
 export class PluginRuntime {
@@ -46,17 +49,17 @@ export class PluginRuntime {
    */
   static async start(definition: AnyPluginDefinition, rawConfig: unknown, options: PluginRuntimeOptions): Promise<PluginRuntime> {
     const hooks = checkDefinition(definition);
-    const { logger, name } = options;
+    const { logger, name, host } = options;
     const config = await validateConfig(definition, rawConfig, name);
     let state: unknown;
     if (definition.setup !== undefined) {
       try {
-        state = await definition.setup({ config, logger, name });
+        state = await definition.setup({ config, logger, name, host });
       } catch (error) {
         throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.setupFailed, `plugin ${name}: setup failed: ${messageOf(error)}`, { cause: error });
       }
     }
-    return new PluginRuntime(definition, hooks, Object.freeze({ config, state, logger, name }));
+    return new PluginRuntime(definition, hooks, Object.freeze({ config, state, logger, name, host }));
   }
 
   get inFlight(): number {
@@ -81,6 +84,10 @@ export class PluginRuntime {
 
   logRecords(batch: LogRecordsParams): Promise<void> {
     return this.#run('logRecords', batch, checkNothing);
+  }
+
+  metrics(report: MetricsReport): Promise<void> {
+    return this.#run('metrics', report, checkNothing);
   }
 
   reopenLogs(): Promise<void> {

@@ -15,6 +15,7 @@ import type { MessageConnection } from '@mosn/ipc-protocol';
 import type { AnyPluginDefinition } from './definition.js';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError, messageOf } from './errors.js';
 import { PluginRuntime } from './plugin-runtime.js';
+import { HostLink } from './host-api.js';
 import { EXIT_CONFIG_INVALID, openSession } from './session.js';
 import type { SessionHost } from './session.js';
 import type { PluginLogger } from './types.js';
@@ -44,6 +45,7 @@ export class PluginServer implements SessionHost {
   #starting: Promise<PluginRuntime> | undefined;
   #shutdown: Promise<void> | undefined;
   #exiting = false;
+  readonly hostLink = new HostLink();
 
   constructor(options: PluginServerOptions) {
     this.#options = options;
@@ -76,7 +78,7 @@ export class PluginServer implements SessionHost {
   initializeRuntime(config: unknown): Promise<PluginRuntime> {
     if (this.#runtime !== undefined) return Promise.resolve(this.#runtime);
     // Validated once: a second host (e.g. after the supervisor reconnects) gets the same runtime.
-    this.#starting ??= PluginRuntime.start(this.#options.definition, config, { logger: this.logger, name: this.pluginName }).then(
+    this.#starting ??= PluginRuntime.start(this.#options.definition, config, { logger: this.logger, name: this.pluginName, host: this.hostLink }).then(
       (runtime) => {
         this.#runtime = runtime;
         this.logger.info({ hooks: runtime.hooks }, `plugin ${this.pluginName} initialized`);

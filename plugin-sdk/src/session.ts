@@ -26,6 +26,8 @@ import {
   PluginInitialize,
   PluginInitialized,
   PluginLogRecords,
+  PluginLogRecordsAck,
+  PluginMetrics,
   PluginRateLimit,
   PluginReopenLogs,
   PluginShutdown,
@@ -45,6 +47,7 @@ import type {
 import { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError, messageOf } from './errors.js';
 import type { PluginSdkErrorCode } from './errors.js';
 import type { PluginRuntime } from './plugin-runtime.js';
+import type { HostLink } from './host-api.js';
 import type { PluginLogger } from './types.js';
 
 /** What a session needs from the plugin server around it. */
@@ -62,6 +65,8 @@ export interface SessionHost {
   shutdown(reason: string): Promise<void>;
   exit(reason: string): void;
   hostDisconnected(): void;
+  /** Where host API requests go once a host has initialized. */
+  readonly hostLink: HostLink;
 }
 
 // Exit codes after a failed host initialize: 78 (EX_CONFIG) tells the supervisor that restarting
@@ -150,6 +155,7 @@ export function openSession(socket: Socket, host: SessionHost): void {
       throw rpcError(RPC_ERROR_CODES.failed, PLUGIN_SDK_ERROR_CODES.notInitialized, `plugin/initialize: expected role "host" or "worker", found ${JSON.stringify(p.role)}`);
     }
     role = p.role;
+    if (role === 'host') host.hostLink.attach(connection);
     const runtime = host.runtime as PluginRuntime;
     logger.debug({ role, workerId: p.workerId }, 'client initialized');
     return { pluginVersion: host.pluginVersion, name: runtime.definition.name, hooks: [...runtime.hooks] };
@@ -193,7 +199,22 @@ export function openSession(socket: Socket, host: SessionHost): void {
       logger.warn({ code: PLUGIN_SDK_ERROR_CODES.notInitialized }, 'plugin/logRecords ignored: expected a successful plugin/initialize on this connection first');
       return;
     }
-    host.runtime.logRecords(params).catch(logAs(logger, PluginLogRecords.method));
+    // Acknowledged once handled, so that the worker knows which batches a crash could have lost.
+    host.runtime.logRecords(params).then(
+      () => void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true }).catch(() => undefined),
+      (error: unknown) => {
+        logAs(logger, PluginLogRecords.method)(error);
+        void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: false }).catch(() => undefined);
+      },
+    );
+  });
+
+  connection.onNotification(PluginMetrics, (params) => {
+    if (role === undefined || host.runtime === undefined) {
+      logger.warn({ code: PLUGIN_SDK_ERROR_CODES.notInitialized }, 'plugin/metrics ignored: expected a successful plugin/initialize on this connection first');
+      return;
+    }
+    host.runtime.metrics(params).catch(logAs(logger, PluginMetrics.method));
   });
 
   connection.onNotification(PluginReopenLogs, () => {
@@ -249,6 +270,10 @@ function codeOf(error: unknown): string | undefined {
 /** The RPC error for an SDK failure; anything else is the handler's failure. */
 export function toResponseError(error: unknown): ResponseError<PluginErrorData> {
   if (!(error instanceof PluginSdkError)) return rpcError(RPC_ERROR_CODES.failed, PLUGIN_SDK_ERROR_CODES.hookFailed, messageOf(error));
+  const causeCode = (error.cause as { code?: unknown } | null | undefined)?.code;
+  if (error.code === PLUGIN_SDK_ERROR_CODES.hookFailed && typeof causeCode === 'string') {
+    return new ResponseError<PluginErrorData>(RPC_ERROR_CODES.failed, error.message, { code: error.code, causeCode });
+  }
   switch (error.code) {
     case PLUGIN_SDK_ERROR_CODES.hookNotProvided:
       return rpcError(PLUGIN_RPC_ERROR_CODES.hookNotProvided, error.code, error.message);
@@ -293,11 +318,28 @@ function logAs(logger: PluginLogger, method: string): (error: unknown) => void {
   return (error) => logHookError(logger, method, error);
 }
 
-/** A throwing hook is the author's bug or a backend failing: worth a line, not a crash. */
+// Per method and error code: a backend that is down fails every call, and one line per request
+// would flood the log. The first failure is logged at once, then at most one line per second,
+// saying how many were left out.
+const HOOK_ERROR_LOG_INTERVAL_MS = 1000;
+const hookErrorLog = new Map<string, { last: number; suppressed: number }>();
+
+/** A throwing hook is the author's bug or a backend failing: worth a line (rate-limited), not a crash. */
 function logHookError(logger: PluginLogger, method: string, error: unknown): void {
   const code = codeOf(error);
   if (code === PLUGIN_SDK_ERROR_CODES.shuttingDown) return;
-  logger.warn({ err: error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error, code, method }, messageOf(error));
+  const cause = error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error;
+  const causeCode = (cause as { code?: unknown } | null)?.code;
+  const key = `${method}|${code ?? ''}|${typeof causeCode === 'string' ? causeCode : ''}`;
+  const now = Date.now();
+  const seen = hookErrorLog.get(key);
+  if (seen !== undefined && now - seen.last < HOOK_ERROR_LOG_INTERVAL_MS) {
+    seen.suppressed += 1;
+    return;
+  }
+  const suppressed = seen?.suppressed ?? 0;
+  hookErrorLog.set(key, { last: now, suppressed: 0 });
+  logger.warn({ err: cause, code, method, ...(suppressed > 0 ? { suppressed } : {}) }, messageOf(error) + (suppressed > 0 ? ` (and ${suppressed} more like it in the last second)` : ''));
 }
 
 function rejectAs(logger: PluginLogger, method: string): (error: unknown) => never {

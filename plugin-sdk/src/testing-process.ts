@@ -15,6 +15,7 @@ import {
   PLUGIN_ENV,
   PLUGIN_MAGIC_COOKIE,
   PLUGIN_PROTOCOL_VERSION,
+  HostSetLogLevel,
   PluginBatch,
   PluginCall,
   PluginCheckRequest,
@@ -23,6 +24,7 @@ import {
   PluginInitialize,
   PluginInitialized,
   PluginLogRecords,
+  PluginMetrics,
   PluginRateLimit,
   PluginReopenLogs,
   PluginShutdown,
@@ -34,7 +36,7 @@ import type { BatchCall, BatchResult, HeartbeatResult, PluginInitializeResult } 
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
 import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
-import type { CallResult, CheckRequestResult, RateLimitResult } from './types.js';
+import type { CallResult, CheckRequestResult, MetricsReport, RateLimitResult } from './types.js';
 
 export interface LaunchTestPluginOptions {
   /** Arguments after the script. */
@@ -63,6 +65,10 @@ export interface LaunchedTestPlugin {
   logRecords(batch: TestLogRecordBatch): Promise<void>;
   /** Sends `plugin/reopenLogs` as the host does. */
   reopenLogs(): Promise<void>;
+  /** Sends a metrics report (a notification: resolves once sent, not handled). */
+  metrics(report: MetricsReport): Promise<void>;
+  /** `host/setLogLevel` requests the plugin made to this test host (answered with success). */
+  readonly hostCalls: readonly { method: string; params: unknown }[];
   heartbeat(): Promise<HeartbeatResult>;
   /** `plugin/batch` as a worker sends it: several hook calls in one message, one outcome each. */
   batch(calls: readonly BatchCall[]): Promise<BatchResult>;
@@ -124,6 +130,15 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
     const handshake = parseHandshake(line);
     const socket = await connectUnix(handshake.socketPath, { timeoutMs });
     const connection = createIpcConnection(socket, { logger: silent });
+    // This test connection is the plugin's host: answer its admin requests as the supervisor would.
+    const hostCalls: { method: string; params: unknown }[] = [];
+    let level = 'info';
+    connection.onRequest(HostSetLogLevel, (params) => {
+      hostCalls.push({ method: 'setLogLevel', params });
+      const previous = level;
+      level = params.level;
+      return { previous, level };
+    });
     connection.listen();
     const initializeResult = await deadline(
       connection.sendRequest(PluginInitialize, { protocolVersion: PLUGIN_PROTOCOL_VERSION, secret, role: 'host', config: options.config }),
@@ -157,6 +172,8 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       rateLimit: (request = {}) => connection.sendRequest(PluginRateLimit, toRateLimitParams(request)),
       logRecords: (batch) => connection.sendNotification(PluginLogRecords, toLogRecordsParams(batch)),
       reopenLogs: () => connection.sendNotification(PluginReopenLogs),
+      metrics: (report) => connection.sendNotification(PluginMetrics, report),
+      hostCalls,
       heartbeat: () => connection.sendRequest(PluginHeartbeat, {}),
       batch: (calls) => connection.sendRequest(PluginBatch, { calls }),
       close: () => (closing ??= close()),

@@ -17,7 +17,7 @@ import { PluginRuntime } from './plugin-runtime.js';
 import type { AnyPluginDefinition } from './definition.js';
 import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
-import type { CallResult, CheckRequestResult, ConfigSchema, PluginDefinition, PluginLogger, RateLimitResult } from './types.js';
+import type { CallResult, CheckRequestResult, ConfigSchema, HostApi, MetricsReport, PluginDefinition, PluginLogger, RateLimitResult } from './types.js';
 
 export interface TestPluginOptions {
   /** The plugin's `config`, as it would appear in the proxy config. */
@@ -26,6 +26,14 @@ export interface TestPluginOptions {
   readonly name?: string;
   /** Level of the captured logs (`logs`); default `debug`. */
   readonly logLevel?: string;
+  /** What the plugin's `host` API does here; by default each call is recorded in `hostCalls` and succeeds. */
+  readonly host?: Partial<HostApi>;
+}
+
+/** A call the plugin made to its host API. */
+export interface HostCall {
+  readonly method: keyof HostApi;
+  readonly params: unknown;
 }
 
 export interface TestPlugin<Config, State> {
@@ -36,6 +44,8 @@ export interface TestPlugin<Config, State> {
   readonly hooks: readonly PluginHookName[];
   /** Log lines the plugin wrote, parsed (pino JSON). */
   readonly logs: readonly Record<string, unknown>[];
+  /** Calls the plugin made to its host API (admin actions), in order. */
+  readonly hostCalls: readonly HostCall[];
   /** Defaults: GET / on authority "localhost" from 127.0.0.1, no headers. */
   checkRequest(request?: TestCheckRequest): Promise<CheckRequestResult>;
   /** Defaults: no header, empty body. */
@@ -45,6 +55,8 @@ export interface TestPlugin<Config, State> {
   /** Resolves when the hook has handled the batch (the proxy never waits; a test may). */
   logRecords(batch: TestLogRecordBatch): Promise<void>;
   reopenLogs(): Promise<void>;
+  /** Delivers a metrics report as a worker or the host would; resolves when the hook handled it. */
+  metrics(report: MetricsReport): Promise<void>;
   /** Runs the shutdown sequence (waits for calls in flight, then the author's `shutdown`). */
   close(): Promise<void>;
 }
@@ -67,17 +79,31 @@ export async function createTestPlugin<Schema extends ConfigSchema = z.ZodUnknow
     level: options.logLevel ?? 'debug',
     destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   });
-  const runtime = await PluginRuntime.start(definition as unknown as AnyPluginDefinition, options.config, { logger, name });
+  const hostCalls: HostCall[] = [];
+  let level = 'info';
+  const host: HostApi = {
+    setLogLevel:
+      options.host?.setLogLevel ??
+      (async (next) => {
+        hostCalls.push({ method: 'setLogLevel', params: { level: next } });
+        const previous = level;
+        level = next;
+        return { previous, level: next };
+      }),
+  };
+  const runtime = await PluginRuntime.start(definition as unknown as AnyPluginDefinition, options.config, { logger, name, host });
   return {
     config: runtime.context.config as z.output<Schema>,
     state: runtime.context.state as State,
     hooks: runtime.hooks,
     logs,
+    hostCalls,
     checkRequest: (request = {}) => runtime.checkRequest(toCheckRequestParams(request)),
     call: (request = {}) => runtime.call(toCallParams(request)),
     rateLimit: (request = {}) => runtime.rateLimit(toRateLimitParams(request)),
     logRecords: (batch) => runtime.logRecords(toLogRecordsParams(batch)),
     reopenLogs: () => runtime.reopenLogs(),
+    metrics: (report) => runtime.metrics(report),
     close: () => runtime.shutdown(),
   };
 }

@@ -16,6 +16,8 @@ import type {
   CheckRequestParams,
   CheckRequestResult,
   LogRecordsParams,
+  MetricJson,
+  MetricsReport,
   PluginHookName,
   RateLimitDescriptor,
   RateLimitDescriptorStatus,
@@ -23,11 +25,15 @@ import type {
   RateLimitResult,
 } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
+import type { HostApi } from './host-api.js';
 import type { z } from 'zod';
 
+export type { HostApi } from './host-api.js';
 export type {
   AccessLogRecord,
   AccessLogTarget,
+  MetricJson,
+  MetricsReport,
   CallResult,
   CheckRequestAllow,
   CheckRequestDeny,
@@ -57,6 +63,8 @@ export interface SetupContext<Config> {
   readonly logger: PluginLogger;
   /** The plugin's name in the proxy config (or its own name when not launched by mosnctl). */
   readonly name: string;
+  /** Admin actions on the proxy (over the supervisor's connection). */
+  readonly host: HostApi;
 }
 
 export interface HookContext<Config, State> extends SetupContext<Config> {
@@ -81,6 +89,8 @@ export interface PluginHooks<Config, State> {
   logRecords?(batch: LogRecordBatch, context: HookContext<Config, State>): Awaitable<void>;
   /** Reopen log files (the operator rotated them: SIGUSR1 to the supervisor, `mosnctl logs reopen`). */
   reopenLogs?(context: HookContext<Config, State>): Awaitable<void>;
+  /** A metrics report from a worker or the host (a notification, every flush interval). */
+  metrics?(report: MetricsReport, context: HookContext<Config, State>): Awaitable<void>;
 }
 
 export interface PluginDefinition<Schema extends ConfigSchema = z.ZodUnknown, State = undefined> {

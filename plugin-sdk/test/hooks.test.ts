@@ -79,3 +79,26 @@ test('a plugin without the hook says which hooks it has', async (t) => {
   t.after(() => plugin.close());
   await assert.rejects(plugin.rateLimit(), { code: PLUGIN_SDK_ERROR_CODES.hookNotProvided, message: /provides: checkRequest/ });
 });
+
+test('metrics reports reach the hook, and the host API records admin actions in tests', async (t) => {
+  const reports: number[] = [];
+  const plugin = await createTestPlugin({
+    name: 'mgmt',
+    version: '1.0.0',
+    hooks: {
+      metrics(report) {
+        reports.push(report.seq);
+      },
+      async call(_request, { host }) {
+        const changed = await host.setLogLevel('debug');
+        return { status: 200, header: {}, body: Buffer.from(JSON.stringify(changed)) };
+      },
+    },
+  });
+  t.after(() => plugin.close());
+  await plugin.metrics({ source: 'worker', workerId: 1, pid: 1, generation: 1, seq: 7, at: 0, metrics: [] });
+  assert.deepEqual(reports, [7]);
+  const result = await plugin.call();
+  assert.deepEqual(JSON.parse(Buffer.from(result.body).toString()), { previous: 'info', level: 'debug' });
+  assert.deepEqual(plugin.hostCalls, [{ method: 'setLogLevel', params: { level: 'debug' } }]);
+});

@@ -62,5 +62,20 @@ export interface LogRecordsParams {
 /** `plugin/logRecords`: a batch of access log records (notification: never answered). */
 export const PluginLogRecords = new NotificationType<LogRecordsParams>('plugin/logRecords', ParameterStructures.byName);
 
+export interface LogRecordsAckParams {
+  /** The batch (`LogRecordsParams.seq`) the plugin has handled. */
+  readonly seq: number;
+  /** false when the plugin could not write it (its hook failed): the worker counts it as dropped. */
+  readonly written: boolean;
+}
+
+/**
+ * `plugin/logRecordsAck`: plugin → worker, once a batch is handled (the SDK sends it when the
+ * `logRecords` hook's promise settles). A worker counts the batches never acknowledged when a
+ * plugin goes away as dropped — it cannot know whether they were written, and never sends them
+ * twice — so "lost" is never more than "counted".
+ */
+export const PluginLogRecordsAck = new NotificationType<LogRecordsAckParams>('plugin/logRecordsAck', ParameterStructures.byName);
+
 /** `plugin/reopenLogs` (host only): reopen every log file (after logrotate moved them). */
 export const PluginReopenLogs = new NotificationType0('plugin/reopenLogs');

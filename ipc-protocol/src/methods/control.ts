@@ -17,6 +17,8 @@ export interface WorkerStatus {
   readonly connectionsActive: number;
   readonly connectionsTotal: number;
   readonly requestsTotal: number;
+  /** Access log records the worker dropped (queue full, logging plugin away or not acknowledging). */
+  readonly accessLogDropped: number;
 }
 
 export interface SupervisorStatus {
@@ -33,7 +35,7 @@ export interface SupervisorStatus {
    * Served since the supervisor started, over every worker that ever ran (the live ones and the
    * ones that exited), so that it never goes backwards across reloads and restarts.
    */
-  readonly totals: { readonly requests: number; readonly connections: number };
+  readonly totals: { readonly requests: number; readonly connections: number; readonly accessLogDropped: number };
 }
 
 export interface ListenerStatus {
@@ -120,3 +122,11 @@ export const ControlPluginRestart = new RequestType<PluginRestartParams, PluginS
   'control/pluginRestart',
   ParameterStructures.byName,
 );
+
+export interface ReopenLogsResult {
+  /** The plugins asked to reopen their files (those serving the `reopenLogs` hook). */
+  readonly plugins: string[];
+}
+
+/** `control/reopenLogs` (`mosnctl logs reopen`, or SIGUSR1): logging plugins reopen their files. */
+export const ControlReopenLogs = new RequestType0<ReopenLogsResult, void>('control/reopenLogs');

@@ -36,7 +36,7 @@ export const PLUGIN_ENV = Object.freeze({
 } as const);
 
 /** The hooks a plugin can serve, as listed in `PluginInitializeResult.hooks`. */
-export const PLUGIN_HOOKS = Object.freeze(['checkRequest', 'call', 'rateLimit', 'logRecords', 'reopenLogs'] as const);
+export const PLUGIN_HOOKS = Object.freeze(['checkRequest', 'call', 'rateLimit', 'logRecords', 'reopenLogs', 'metrics'] as const);
 export type PluginHookName = (typeof PLUGIN_HOOKS)[number];
 
 /**
@@ -60,6 +60,8 @@ export interface PluginErrorData {
   readonly code: string;
   /** For an invalid config: each problem with its path inside the plugin's `config`. */
   readonly issues?: readonly PluginConfigIssue[];
+  /** When a hook failed: the `code` of what it threw, if it had one (e.g. `MOSN_ERR_RATE_LIMIT_BACKEND_TIMEOUT`). */
+  readonly causeCode?: string;
 }
 
 export interface PluginConfigIssue {
