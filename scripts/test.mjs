@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every package's tests through turbo (build first, one package at a time, so the
 // end-to-end tests do not compete for the 2 cores), then one closing line for the whole run.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+
+// Services some tests start themselves (redis-server): installed here when missing.
+spawnSync('bash', [new URL('./ensure-services.sh', import.meta.url).pathname], { stdio: 'inherit' });
 
 const child = spawn('npx', ['turbo', 'run', 'test', '--concurrency=1', '--log-prefix=none', ...process.argv.slice(2)], {
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },

@@ -2,18 +2,28 @@
 // (1 worker), through a node:http + http.Agent proxy, and through nginx (1 worker), alternating
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
-//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify] [--no-pin] [--cpu-prof DIR]
+//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
+// (`mosn-rr4` / `mosn-lr4`: one cluster of 4 upstream hosts — 4 ports of one nginx — under LB_ROUNDROBIN / LB_LEAST_REQUEST.)
+// (`mosn-log`: access logs to the logging-bypass plugin; `mosn-ratelimit`: the global rate limit,
+// memory backend, never reached. Compare both with `mosn`.)
 // (`pipe` is a plain net pipe with no HTTP work: the floor for a Node proxy, not a real proxy.)
+// (`mosn-tls` / `nginx-tls`: keep-alive HTTPS terminated by the proxy with the same throwaway
+// EC P-256 certificate, plain HTTP to the upstream; compare them with each other.)
 // Needs wrk (and nginx for the upstream and the nginx row): bench/setup.sh installs both.
 
 import { parseArgs } from 'node:util';
-import { startNginxProxy, startNginxUpstream } from '../lib/nginx.mjs';
-import { authProxyConfig, httpProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { startNginxProxy, startNginxUpstream, startNginxUpstreams } from '../lib/nginx.mjs';
+import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
 import { SignJWT } from 'jose';
-import { freePort, groupCpuMs, hasCommand, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
-import { readFileSync } from 'node:fs';
+import { freePort, treeCpuMs, hasCommand, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { median, spread, table } from '../lib/stats.mjs';
 import { runWrk } from '../lib/wrk.mjs';
+import { httpsGet, makeBenchCert } from '../lib/certs.mjs';
+import { startNginxTlsProxy } from '../lib/nginx.mjs';
+import { tlsProxyConfig } from '../lib/mosn.mjs';
 import { fileURLToPath } from 'node:url';
 
 const { values: opt } = parseArgs({
@@ -45,6 +55,8 @@ if (!hasCommand('wrk')) {
 }
 const haveNginx = hasCommand('nginx');
 const used = new Set();
+/** Directories a target wrote to (access logs), removed at the end. */
+const tempDirs = [];
 
 async function main() {
   const upstreamPort = await freePort(used);
@@ -65,7 +77,7 @@ async function main() {
     const port = await freePort(used);
     const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opt['cpu-prof']] : [];
     const child = await startMosn({ configFile: writeConfig(httpProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY, nodeArgs });
-    targets.push({ name: 'mosn', port, pgid: child.pid });
+    targets.push({ name: 'mosn', port, pid: child.pid });
   }
   // The auth filter (opt-in targets): a JWT HS256 checked by the auth plugin (one RPC per request)
   // with its default verified-token cache; with the worker's decision cache (no RPC on a hit);
@@ -79,7 +91,43 @@ async function main() {
       .sign(new TextEncoder().encode(secret));
     const port = await freePort(used);
     const child = await startMosn({ configFile: writeConfig(authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize })), port, cpu: CPU_PROXY });
-    targets.push({ name, port, pgid: child.pid, headers: [`authorization: Bearer ${token}`] });
+    targets.push({ name, port, pid: child.pid, headers: [`authorization: Bearer ${token}`] });
+  }
+  // Load balancing over 4 hosts (opt-in targets): the same upstream on 4 ports, so that the
+  // ratio shows what the balancer costs (least request's two random draws and in-flight counts
+  // against round robin's counter), not a difference between hosts.
+  // Access logging to the logging-bypass plugin, and the global rate limit (memory backend, a
+  // limit never reached): ratios against `mosn` show what each costs.
+  if (wanted.includes('mosn-log')) {
+    const port = await freePort(used);
+    const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-log-'));
+    tempDirs.push(logDir);
+    const child = await startMosn({ configFile: writeConfig(accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') })), port, cpu: CPU_PROXY });
+    targets.push({ name: 'mosn-log', port, pid: child.pid });
+  }
+  if (wanted.includes('mosn-ratelimit')) {
+    const port = await freePort(used);
+    const child = await startMosn({ configFile: writeConfig(rateLimitProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY });
+    targets.push({ name: 'mosn-ratelimit', port, pid: child.pid });
+  }
+  const multi = [['mosn-rr4', 'LB_ROUNDROBIN'], ['mosn-lr4', 'LB_LEAST_REQUEST']].filter(([name]) => wanted.includes(name));
+  if (multi.length > 0) {
+    const upstreamPorts = [];
+    for (let i = 0; i < 4; i++) upstreamPorts.push(await freePort(used));
+    if (haveNginx) {
+      await startNginxUpstreams({ ports: upstreamPorts, bodyBytes, cpu: CPU_LOAD });
+    } else {
+      const script = fileURLToPath(new URL('../lib/node-upstream.mjs', import.meta.url));
+      for (const p of upstreamPorts) {
+        const [cmd, args] = pinned(CPU_LOAD, process.execPath, [script, String(p), String(bodyBytes)]);
+        await waitForPort(p, spawnManaged(`node-upstream-${p}`, cmd, args));
+      }
+    }
+    for (const [name, lbType] of multi) {
+      const port = await freePort(used);
+      const child = await startMosn({ configFile: writeConfig(multiHostProxyConfig({ port, upstreamPorts, lbType })), port, cpu: CPU_PROXY });
+      targets.push({ name, port, pid: child.pid });
+    }
   }
   if (wanted.includes('node-http')) {
     const port = await freePort(used);
@@ -87,7 +135,7 @@ async function main() {
     const [cmd, args] = pinned(CPU_PROXY, process.execPath, [script, String(port), String(upstreamPort)]);
     const child = spawnManaged('node-http', cmd, args);
     await waitForPort(port, child);
-    targets.push({ name: 'node-http', port, pgid: child.pid });
+    targets.push({ name: 'node-http', port, pid: child.pid });
   }
   if (wanted.includes('pipe')) {
     const port = await freePort(used);
@@ -95,17 +143,31 @@ async function main() {
     const [cmd, args] = pinned(CPU_PROXY, process.execPath, [script, String(port), String(upstreamPort)]);
     const child = spawnManaged('pipe', cmd, args);
     await waitForPort(port, child);
-    targets.push({ name: 'pipe', port, pgid: child.pid });
+    targets.push({ name: 'pipe', port, pid: child.pid });
   }
   if (wanted.includes('nginx') && haveNginx) {
     const port = await freePort(used);
     const child = await startNginxProxy({ port, upstreamPort, cpu: CPU_PROXY });
-    targets.push({ name: 'nginx', port, pgid: child.pid });
+    targets.push({ name: 'nginx', port, pid: child.pid });
+  }
+  if (wanted.includes('mosn-tls') || (wanted.includes('nginx-tls') && haveNginx)) {
+    const cert = makeBenchCert();
+    if (wanted.includes('mosn-tls')) {
+      const port = await freePort(used);
+      const child = await startMosn({ configFile: writeConfig(tlsProxyConfig({ port, upstreamPort, cert })), port, cpu: CPU_PROXY });
+      targets.push({ name: 'mosn-tls', port, pid: child.pid, scheme: 'https' });
+    }
+    if (wanted.includes('nginx-tls') && haveNginx) {
+      const port = await freePort(used);
+      const child = await startNginxTlsProxy({ port, upstreamPort, cpu: CPU_PROXY, cert });
+      targets.push({ name: 'nginx-tls', port, pid: child.pid, scheme: 'https' });
+    }
   }
 
   for (const t of targets) {
-    const res = await fetch(`http://127.0.0.1:${t.port}/`, { headers: Object.fromEntries((t.headers ?? []).map((h) => h.split(': '))) });
-    const body = await res.text();
+    const headers = Object.fromEntries((t.headers ?? []).map((h) => h.split(': ')));
+    const res = t.scheme === 'https' ? await httpsGet(t.port, headers) : await fetch(`http://127.0.0.1:${t.port}/`, { headers });
+    const body = typeof res.body === 'string' ? res.body : await res.text();
     if (res.status !== 200 || body.length !== bodyBytes) throw new Error(`${t.name}: sanity check failed: ${res.status}, ${body.length} bytes`);
     t.rps = [];
     t.p99 = [];
@@ -115,14 +177,14 @@ async function main() {
 
   console.log(`upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}`);
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
-  for (const t of targets) await runWrk({ url: `http://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD, headers: t.headers });
+  for (const t of targets) await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD, headers: t.headers });
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + r) % targets.length]);
     for (const t of order) {
-      const cpuBefore = t.pgid ? groupCpuMs(t.pgid) : 0;
-      const res = await runWrk({ url: `http://127.0.0.1:${t.port}/`, seconds, connections, cpu: CPU_LOAD, headers: t.headers });
-      if (t.pgid) t.cpuUs.push(((groupCpuMs(t.pgid) - cpuBefore) * 1000) / (res.rps * seconds));
+      const cpuBefore = t.pid ? treeCpuMs(t.pid) : 0;
+      const res = await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds, connections, cpu: CPU_LOAD, headers: t.headers });
+      if (t.pid) t.cpuUs.push(((treeCpuMs(t.pid) - cpuBefore) * 1000) / (res.rps * seconds));
       t.rps.push(res.rps);
       t.p99.push(res.p99);
       t.errors += res.errors;
@@ -133,7 +195,7 @@ async function main() {
   const byName = Object.fromEntries(targets.map((t) => [t.name, t]));
   const ratio = (t, base) => (byName[base] ? (median(t.rps) / median(byName[base].rps)).toFixed(2) : '-');
   const cpuRatio = (t, base) => (byName[base]?.cpuUs.length && t.cpuUs.length ? (median(byName[base].cpuUs) / median(t.cpuUs)).toFixed(2) : '-');
-  const rows = [['target', 'req/s median (min–max)', 'p99 ms median (min–max)', '×direct', '×nginx', '×node-http', 'proxy CPU µs/req', 'CPU eff. ×nginx', 'errors']];
+  const rows = [['target', 'req/s median (min–max)', 'p99 ms median (min–max)', '×direct', '×nginx', '×node-http', 'proxy CPU µs/req (tree)', 'CPU eff. ×nginx', 'errors']];
   for (const t of targets) {
     rows.push([
       t.name, spread(t.rps), spread(t.p99, 2), ratio(t, 'direct'), ratio(t, 'nginx'), ratio(t, 'node-http'),
@@ -141,9 +203,22 @@ async function main() {
     ]);
   }
   console.log('\n' + table(rows));
-  for (const name of ['mosn-auth', 'mosn-auth-cache', 'mosn-auth-verify']) {
-    // The auth plugin runs in its own process group: its CPU is not in the proxy column.
-    if (byName[name] && byName.mosn) console.log(`${name} / mosn (no filter) req/s: ${ratio(byName[name], 'mosn')}`);
+  for (const name of ['mosn-auth', 'mosn-auth-cache', 'mosn-auth-verify', 'mosn-log', 'mosn-ratelimit']) {
+    // The proxy CPU column counts the whole tree: supervisor, worker and the plugin. Pinned,
+    // they share one core, so on a quiet machine req/s follows CPU per request; on a busy one the
+    // CPU ratio is the steadier of the two.
+    if (byName[name] && byName.mosn) {
+      console.log(`${name} / mosn (no filter): req/s ${ratio(byName[name], 'mosn')}, CPU per request ${cpuRatio(byName[name], 'mosn')}`);
+    }
+  }
+  if (byName['mosn-lr4'] && byName['mosn-rr4']) {
+    const lr = byName['mosn-lr4'];
+    const rr = byName['mosn-rr4'];
+    console.log(`mosn-lr4 / mosn-rr4 (4 hosts, LB_LEAST_REQUEST / LB_ROUNDROBIN): req/s ${ratio(lr, 'mosn-rr4')}, CPU per request ${cpuRatio(lr, 'mosn-rr4')}, p99 ${(median(lr.p99) / median(rr.p99)).toFixed(2)}`);
+  }
+  if (byName['mosn-tls'] && byName['nginx-tls']) {
+    const [m, n] = [byName['mosn-tls'], byName['nginx-tls']];
+    console.log(`mosn-tls / nginx-tls (TLS termination, keep-alive): req/s ${ratio(m, 'nginx-tls')}, CPU eff. ${cpuRatio(m, 'nginx-tls')}, p99 ${(median(m.p99) / median(n.p99)).toFixed(2)}`);
   }
   if (byName.mosn && byName.nginx) {
     console.log(`\np99 mosn / nginx: ${(median(byName.mosn.p99) / median(byName.nginx.p99)).toFixed(2)}`);
@@ -155,4 +230,5 @@ try {
   await main();
 } finally {
   await stopAll();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 }

@@ -62,6 +62,15 @@ export function httpProxyConfig({ port, upstreamPort }) {
   };
 }
 
+/** httpProxyConfig with a cluster of several hosts balanced by `lbType` (LB_ROUNDROBIN, LB_LEAST_REQUEST, …). */
+export function multiHostProxyConfig({ port, upstreamPorts, lbType }) {
+  const config = httpProxyConfig({ port, upstreamPort: upstreamPorts[0] });
+  const cluster = config.cluster_manager.clusters[0];
+  cluster.lb_type = lbType;
+  cluster.hosts = upstreamPorts.map((p) => ({ address: `127.0.0.1:${p}` }));
+  return config;
+}
+
 /** A v2 config with one tcp_proxy listener. */
 export function tcpProxyConfig({ port, upstreamPort }) {
   return {
@@ -102,6 +111,50 @@ export function authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheS
       command: process.execPath,
       args: [join(here, '../../plugins/auth/dist/src/main.js')],
       config: { jwt: { keys: [{ alg: 'HS256', secret }], ...(tokenCacheSize === undefined ? {} : { cache_size: tokenCacheSize }) } },
+    },
+  ];
+  return config;
+}
+
+/** httpProxyConfig whose listener terminates TLS with `cert` ({ cert, key } paths), ALPN http/1.1. */
+export function tlsProxyConfig({ port, upstreamPort, cert }) {
+  const config = httpProxyConfig({ port, upstreamPort });
+  const chain = config.servers[0].listeners[0].filter_chains[0];
+  chain.tls_context = { status: true, cert_chain: cert.cert, private_key: cert.key, alpn: 'http/1.1' };
+  return config;
+}
+
+/**
+ * httpProxyConfig plus access logging: the listener's MOSN access_logs (a text format naming a
+ * request and a response header) sent to the logging-bypass plugin, which writes `logPath`.
+ */
+export function accessLogProxyConfig({ port, upstreamPort, logPath }) {
+  const config = httpProxyConfig({ port, upstreamPort });
+  const listener = config.servers[0].listeners[0];
+  listener.stream_filters = [{ type: 'access_log', config: { plugin: 'access-log' } }];
+  listener.access_logs = [
+    { log_path: logPath, log_format: '%start_time% %downstream_remote_address% %request_method% %request_path% %protocol% %response_code% %bytes_sent% %duration% %upstream_host% %request_id% %REQ.user-agent%' },
+  ];
+  config.plugins = [{ name: 'access-log', command: process.execPath, args: [join(here, '../../plugins/logging-bypass/dist/src/main.js')] }];
+  return config;
+}
+
+/**
+ * httpProxyConfig plus the global rate limit filter: one descriptor per client address against
+ * the rate-limit plugin's memory backend, with a limit the bench never reaches.
+ */
+export function rateLimitProxyConfig({ port, upstreamPort }) {
+  const config = httpProxyConfig({ port, upstreamPort });
+  const listener = config.servers[0].listeners[0];
+  listener.stream_filters = [
+    { type: 'rate_limit', config: { plugin: 'limits', domain: 'bench', rate_limits: [{ actions: [{ remote_address: {} }] }] } },
+  ];
+  config.plugins = [
+    {
+      name: 'limits',
+      command: process.execPath,
+      args: [join(here, '../../plugins/rate-limit/dist/src/main.js')],
+      config: { domains: [{ domain: 'bench', descriptors: [{ key: 'remote_address', rate_limit: { unit: 'second', requests_per_unit: 1_000_000_000 } }] }] },
     },
   ];
   return config;

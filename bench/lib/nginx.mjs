@@ -52,6 +52,19 @@ http {${HTTP_COMMON}
 }`, port, cpu);
 }
 
+/** One nginx answering like startNginxUpstream on each of `ports` (several hosts for load-balancing benches). */
+export function startNginxUpstreams({ ports, bodyBytes, cpu }) {
+  const body = 'x'.repeat(bodyBytes - 1) + '\n';
+  const listens = ports.map((p) => `    listen 127.0.0.1:${p} reuseport backlog=4096;`).join('\n');
+  return start('nginx-upstreams', `${COMMON}
+http {${HTTP_COMMON}
+  server {
+${listens}
+    location / { default_type text/plain; return 200 "${body}"; }
+  }
+}`, ports[0], cpu);
+}
+
 /** nginx as a reverse proxy: 1 worker, HTTP/1.1 upstream keep-alive (the configuration BENCHMARKING.md measured). */
 export function startNginxProxy({ port, upstreamPort, cpu }) {
   return start('nginx-proxy', `${COMMON}
@@ -59,6 +72,26 @@ http {${HTTP_COMMON}
   upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 64; keepalive_requests 100000000; }
   server {
     listen 127.0.0.1:${port} backlog=4096;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering on;
+    }
+  }
+}`, port, cpu);
+}
+
+/** startNginxProxy terminating TLS (keep-alive HTTPS in front, plain HTTP to the upstream), with `cert` ({ cert, key } paths). */
+export function startNginxTlsProxy({ port, upstreamPort, cpu, cert }) {
+  return start('nginx-tls-proxy', `${COMMON}
+http {${HTTP_COMMON}
+  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 64; keepalive_requests 100000000; }
+  server {
+    listen 127.0.0.1:${port} ssl backlog=4096;
+    ssl_certificate ${cert.cert};
+    ssl_certificate_key ${cert.key};
+    ssl_protocols TLSv1.2 TLSv1.3;
     location / {
       proxy_pass http://backend;
       proxy_http_version 1.1;

@@ -110,13 +110,14 @@ export function pinned(cpu, command, args) {
 }
 
 /**
- * CPU time (user + system, ms) used so far by every process in process group `pgid` (a bench
- * child and what it forked, e.g. nginx's worker). CPU per request is a steadier measure than
- * requests/s on a machine shared with other work.
+ * CPU time (user + system, ms) used so far by process `rootPid` and every process below it (a
+ * bench child and what it forked: nginx's worker, MOSN.ts's workers and plugins, which run in
+ * process groups of their own). CPU per request is a steadier measure than requests/s on a
+ * machine shared with other work.
  */
-export function groupCpuMs(pgid) {
+export function treeCpuMs(rootPid) {
   const hz = 100; // USER_HZ: 100 on Linux for every architecture in use
-  let ticks = 0;
+  const procs = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat;
@@ -126,9 +127,17 @@ export function groupCpuMs(pgid) {
       continue; // exited meanwhile
     }
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15
-    if (Number(fields[2]) !== pgid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]);
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15
+    procs.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
   }
+  const inTree = (pid) => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+      if (p === rootPid) return true;
+      p = procs.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, proc] of procs) if (inTree(pid)) ticks += proc.ticks;
   return (ticks * 1000) / hz;
 }

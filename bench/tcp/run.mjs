@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startMosn, tcpProxyConfig, writeConfig } from '../lib/mosn.mjs';
-import { freePort, groupCpuMs, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
+import { freePort, treeCpuMs, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
 import { median, spread, table } from '../lib/stats.mjs';
 
 const { values: opt } = parseArgs({
@@ -46,8 +46,8 @@ async function main() {
 
   const targets = [
     { name: 'direct', port: sinkPort },
-    { name: 'mosn tcp_proxy', port: mosnPort, pgid: mosn.pid },
-    { name: 'net pipe', port: pipePort, pgid: pipe.pid },
+    { name: 'mosn tcp_proxy', port: mosnPort, pid: mosn.pid },
+    { name: 'net pipe', port: pipePort, pid: pipe.pid },
   ];
   for (const t of targets) {
     t.up = [];
@@ -59,10 +59,10 @@ async function main() {
   for (let r = 0; r < rounds; r++) {
     const order = targets.map((_, i) => targets[(i + r) % targets.length]);
     for (const t of order) {
-      const before = t.pgid ? groupCpuMs(t.pgid) : 0;
+      const before = t.pid ? treeCpuMs(t.pid) : 0;
       t.up.push(await runClient(t.port, 'up'));
       t.down.push(await runClient(t.port, 'down'));
-      if (t.pgid) t.cpu.push((groupCpuMs(t.pgid) - before) / ((2 * bytes) / 1024 ** 3)); // ms per GiB
+      if (t.pid) t.cpu.push((treeCpuMs(t.pid) - before) / ((2 * bytes) / 1024 ** 3)); // ms per GiB
     }
     process.stdout.write(`round ${r + 1}/${rounds}: ${order.map((t) => `${t.name} ↑${Math.round(t.up.at(-1))} ↓${Math.round(t.down.at(-1))}`).join(', ')}\n`);
   }

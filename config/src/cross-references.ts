@@ -8,6 +8,7 @@ import { isWildcardHost, parseAddress } from './address.js';
 import { closest } from './mosn-keys.js';
 import { isRecord } from './schema/common.js';
 import { formatPath } from './source-map.js';
+import { hashPolicyIssues } from './hash-policy-check.js';
 
 export interface RawIssue {
   path: PropertyKey[];
@@ -57,10 +58,15 @@ export function crossReferenceIssues(root: unknown): RawIssue[] {
         }
       }
     }
+    const accessLogFilters: Path[] = [];
     for (const { value: streamFilter, path: sfPath } of entries(value['stream_filters'], [...path, 'stream_filters'])) {
       const config = streamFilter['config'];
-      if (isRecord(config)) reference(config['plugin'], [...sfPath, 'config', 'plugin'], pluginNames, 'plugin', 'plugins', issues);
+      if (isRecord(config) && streamFilter['type'] !== 'local_rate_limit') {
+        reference(config['plugin'], [...sfPath, 'config', 'plugin'], pluginNames, 'plugin', 'plugins', issues);
+      }
+      if (streamFilter['type'] === 'access_log') accessLogFilters.push(sfPath);
     }
+    accessLogIssues(value, path, accessLogFilters, issues);
   }
 
   for (const { value: router, path: routerPath } of entries(isRecord(server) ? server['routers'] : undefined, ['servers', 0, 'routers'])) {
@@ -74,6 +80,11 @@ export function crossReferenceIssues(root: unknown): RawIssue[] {
         const action = route['route'];
         if (!isRecord(action)) continue;
         reference(action['cluster_name'], [...routePath, 'route', 'cluster_name'], clusterNames, 'cluster', 'cluster_manager.clusters', issues);
+        for (const { value: weighted, path: wPath } of entries(action['weighted_clusters'], [...routePath, 'route', 'weighted_clusters'])) {
+          const c = weighted['cluster'];
+          if (isRecord(c)) reference(c['name'], [...wPath, 'cluster', 'name'], clusterNames, 'cluster', 'cluster_manager.clusters', issues);
+        }
+        hashPolicyIssues(action, [...routePath, 'route'], clusterManager, issues);
       }
     }
     // Envoy's rule: within one router config a domain picks exactly one virtual host.
@@ -151,4 +162,23 @@ function wildcardOverlap(a: string, b: string): boolean {
   const fb = isIP(b);
   const dualStack = (isWildcardHost(a) && fa === 6) || (isWildcardHost(b) && fb === 6);
   return dualStack || fa === 0 || fb === 0 || fa === fb;
+}
+
+/** A listener's access_logs are written by its one access_log stream filter's plugin: both or neither. */
+function accessLogIssues(listener: Record<string, unknown>, path: Path, filters: readonly Path[], issues: RawIssue[]): void {
+  const logs = listener['access_logs'];
+  const hasLogs = Array.isArray(logs) && logs.length > 0;
+  if (filters.length > 1) {
+    issues.push({ path: filters[1] as Path, message: 'expected at most one "access_log" stream filter per listener, found a second' });
+  }
+  if (hasLogs && filters.length === 0) {
+    issues.push({
+      path: [...path, 'access_logs'],
+      message:
+        'expected an "access_log" stream filter naming the logging plugin that writes these logs (e.g. stream_filters: [{ type: access_log, config: { plugin: access-log } }]), found none',
+    });
+  }
+  if (!hasLogs && filters.length > 0) {
+    issues.push({ path: filters[0] as Path, message: 'expected the listener to have "access_logs" (log_path, log_format) for the "access_log" filter to write, found none' });
+  }
 }

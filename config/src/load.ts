@@ -9,6 +9,7 @@ import { crossReferenceIssues, type RawIssue } from './cross-references.js';
 import { CONFIG_ERROR_CODES, ConfigError, type ConfigIssue } from './errors.js';
 import { errorMap } from './schema/common.js';
 import { rootSchema } from './schema/root.js';
+import { withFileBase } from './schema/tls.js';
 import { formatPath, type SourceMap } from './source-map.js';
 import { parseText } from './syntax.js';
 import type { MosnConfig } from './types.js';
@@ -59,7 +60,7 @@ export function parseConfig(text: string, file: string): MosnConfig {
       locate({ path: [], message: 'the file is empty; expected an object with "servers" and "cluster_manager"' }, 'value'),
     ]);
   }
-  const result = schema.safeParse(parsed.data, { error: errorMap });
+  const result = withFileBase(isLabel ? process.cwd() : dirname(source), () => schema.safeParse(parsed.data, { error: errorMap }));
   const issues = [
     ...(result.success ? [] : result.error.issues.map((issue) => fromZod(issue, parsed.sourceMap, file))),
     ...crossReferenceIssues(parsed.data).map((issue) => locate(issue, 'value')),

@@ -35,6 +35,7 @@ function expectedFull(source: string): MosnConfig {
           },
         ],
         stream_filters: [],
+        access_logs: [],
       },
       {
         name: 'redis',
@@ -44,6 +45,7 @@ function expectedFull(source: string): MosnConfig {
         bind_port: true,
         filter_chains: [{ filters: [{ type: 'tcp_proxy', config: { cluster: 'redis', idle_timeout: 300_000 } }] }],
         stream_filters: [],
+        access_logs: [],
       },
     ],
     routers: [

@@ -81,14 +81,14 @@ test('an unknown key far from any known one lists the keys that are allowed', ()
 });
 
 test('a key MOSN knows but MOSN.ts does not support yet says exactly that', () => {
-  const yaml = 'servers: [{}]\ncluster_manager:\n  clusters:\n    - name: c\n      health_check: { timeout: 1s }\n';
+  const yaml = 'servers: [{}]\ncluster_manager:\n  clusters:\n    - name: c\n      dns_refresh_rate: 1s\n';
   const err = failure(yaml, 'h.yaml');
   assertOneIssue(err, {
     file: 'h.yaml',
     line: 5,
     col: 7,
-    path: 'cluster_manager.clusters[0].health_check',
-    message: '"health_check" is a MOSN cluster option that MOSN.ts does not support yet',
+    path: 'cluster_manager.clusters[0].dns_refresh_rate',
+    message: '"dns_refresh_rate" is a MOSN cluster option that MOSN.ts does not support yet',
   });
 });
 
@@ -98,7 +98,7 @@ test('unsupported MOSN keys are recognised at every level, top level included', 
     'servers:',
     '  - default_log_path: stdout',
     '    routers: [{ router_config_name: r, router_configs: /x, virtual_hosts: [{ name: v, domains: ["*"], require_tls: x,',
-    '        routers: [{ match: { prefix: /, variables: [] }, route: { cluster_name: c, retry_policy: {} }, redirect: {} }] }] }]',
+    '        routers: [{ match: { prefix: /, variables: [] }, route: { cluster_name: c, metadata_match: {} }, metadata: {} }] }] }]',
     'cluster_manager: { clusters_configs: /x, clusters: [{ name: c, hosts: [{ address: "1.2.3.4:5", hostname: h }] }] }',
   ].join('\n');
   const err = failure(yaml, 'm.yaml');
@@ -110,28 +110,28 @@ test('unsupported MOSN keys are recognised at every level, top level included', 
     `${lc(yaml, 'router_configs')} servers[0].routers[0].router_configs: ${unsupported('router_configs', 'router config')}`,
     `${lc(yaml, 'require_tls')} ${vh}.require_tls: ${unsupported('require_tls', 'virtual host')}`,
     `${lc(yaml, 'variables')} ${vh}.routers[0].match.variables: ${unsupported('variables', 'route match')}`,
-    `${lc(yaml, 'retry_policy')} ${vh}.routers[0].route.retry_policy: ${unsupported('retry_policy', 'route action')}`,
-    `${lc(yaml, 'redirect')} ${vh}.routers[0].redirect: ${unsupported('redirect', 'route')}`,
+    `${lc(yaml, 'metadata_match')} ${vh}.routers[0].route.metadata_match: ${unsupported('metadata_match', 'route action')}`,
+    `${lc(yaml, 'metadata:')} ${vh}.routers[0].metadata: ${unsupported('metadata', 'route')}`,
     `${lc(yaml, 'clusters_configs')} cluster_manager.clusters_configs: ${unsupported('clusters_configs', 'cluster manager')}`,
     `${lc(yaml, 'hostname')} cluster_manager.clusters[0].hosts[0].hostname: ${unsupported('hostname', 'host')}`,
   ]);
 });
 
 test('unsupported MOSN keys of listeners and filter configs are recognised', () => {
-  const text = `{"servers": [{"listeners": [{"name": "l", "address": "127.0.0.1:80", "access_logs": [], "filter_chains": [{"tls_context": {},
-"filters": [{"type": "proxy", "config": {"router_config_name": "r", "extend_config": {}}}]}]}], ${ROUTERS}}]}`;
+  const text = `{"servers": [{"listeners": [{"name": "l", "address": "127.0.0.1:80", "listener_filters": [], "filter_chains": [{"match": {},
+"filters": [{"type": "proxy", "config": {"router_config_name": "r", "validate_clusters": true}}]}]}], ${ROUTERS}}]}`;
   const err = failure(text, 'f.json');
   const l = 'servers[0].listeners[0]';
   assert.deepStrictEqual(lines(err), [
-    `${lc(text, '"access_logs"')} ${l}.access_logs: "access_logs" is a MOSN listener option that MOSN.ts does not support yet`,
-    `${lc(text, '"tls_context"')} ${l}.filter_chains[0].tls_context: "tls_context" is a MOSN filter chain option that MOSN.ts does not support yet`,
-    `${lc(text, '"extend_config"')} ${l}.filter_chains[0].filters[0].config.extend_config: "extend_config" is a MOSN "proxy" filter option that MOSN.ts does not support yet`,
+    `${lc(text, '"listener_filters"')} ${l}.listener_filters: "listener_filters" is a MOSN listener option that MOSN.ts does not support yet`,
+    `${lc(text, '"match"')} ${l}.filter_chains[0].match: "match" is a MOSN filter chain option that MOSN.ts does not support yet`,
+    `${lc(text, '"validate_clusters"')} ${l}.filter_chains[0].filters[0].config.validate_clusters: "validate_clusters" is a MOSN "proxy" filter option that MOSN.ts does not support yet`,
   ]);
 });
 
 test('an unknown enum value names the allowed values', () => {
   const err = failure('servers: [{}]\ncluster_manager:\n  clusters:\n    - name: c\n      lb_type: LB_FOO\n', 'e.yaml');
-  assertOneIssue(err, { file: 'e.yaml', line: 5, col: 16, path: 'cluster_manager.clusters[0].lb_type', message: 'expected one of "LB_ROUNDROBIN", found "LB_FOO"' });
+  assertOneIssue(err, { file: 'e.yaml', line: 5, col: 16, path: 'cluster_manager.clusters[0].lb_type', message: 'expected one of "LB_ROUNDROBIN", "LB_WEIGHTED_ROUNDROBIN", "LB_RANDOM", "LB_LEAST_REQUEST", "LB_MAGLEV", found "LB_FOO"' });
 });
 
 test('a cluster type MOSN has is "not supported yet" rather than silently SIMPLE', () => {
@@ -363,14 +363,14 @@ test('route rules: one of prefix/path/regex, one of route/direct_response, valid
     `${lc(yaml, '"("')} ${r}.routers[1].match.regex: expected a valid regular expression, found "(" (/^(?:()$/: Unterminated group)`,
     `${lc(yaml, 'api,')} ${r}.routers[2].match.prefix: expected a prefix starting with "/", found "api"`,
     `${lc(yaml, '"["')} ${r}.routers[2].match.headers[0].value: expected a valid regular expression, found "[" (/^(?:[)$/: Unterminated character class)`,
-    `${lc(yaml, '{ status: 200 }', 2)} ${r}.routers[2].direct_response: expected either "route" or "direct_response", found both`,
+    `${lc(yaml, '{ status: 200 }', 2)} ${r}.routers[2].direct_response: expected only one of "route", "direct_response" or "redirect", found "route" and "direct_response"`,
     `${lc(yaml, '/b }')} ${r}.routers[3].route.prefix_rewrite: prefix_rewrite needs a "prefix" or "path" match, found a "regex" match`,
-    `${lc(yaml, 'match: { path: /a }')} ${r}.routers[4]: expected "route" or "direct_response", found neither`,
+    `${lc(yaml, 'match: { path: /a }')} ${r}.routers[4]: expected one of "route", "direct_response" or "redirect", found none`,
   ]);
 });
 
 test('every error is reported, in file order, in one ConfigError', () => {
-  const yaml = 'servers:\n  - default_log_level: LOUD\n    listenrs: []\ncluster_manager:\n  clusters: [{ name: c, lb_type: LB_RANDOM }]\ntracing: {}\n';
+  const yaml = 'servers:\n  - default_log_level: LOUD\n    listenrs: []\ncluster_manager:\n  clusters: [{ name: c, lb_type: LB_PEAK_EWMA }]\ntracing: {}\n';
   const err = failure(yaml, 'all.yaml');
   assert.deepStrictEqual(
     err.issues.map((i) => `${i.line}:${i.col} ${i.path}`),

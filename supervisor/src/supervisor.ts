@@ -46,7 +46,7 @@ export class Supervisor {
   readonly #listeners = new ListenerSockets();
   readonly #draining = new Set<Generation>();
   /** What exited workers served, so totals never go backwards. */
-  readonly #retired: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
+  readonly #retired: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0, accessLogDropped: 0 };
   readonly #reloads = { ok: 0, failed: 0 };
   readonly #plugins: PluginHost;
   #configPath: string;
@@ -191,6 +191,7 @@ export class Supervisor {
         totals: {
           requests: this.#retired.requestsTotal + sum(live, (w) => w.lastCounters.requestsTotal),
           connections: this.#retired.connectionsTotal + sum(live, (w) => w.lastCounters.connectionsTotal),
+          accessLogDropped: this.#retired.accessLogDropped + sum(live, (w) => w.lastCounters.accessLogDropped ?? 0),
         },
       },
       workers,
@@ -201,6 +202,13 @@ export class Supervisor {
 
   pluginStatus(): ReturnType<PluginHost['status']> {
     return this.#plugins.status();
+  }
+
+  /** SIGUSR1 and `mosnctl logs reopen`: the logging plugins reopen their files. */
+  reopenLogs(): string[] {
+    const plugins = this.#plugins.reopenLogs();
+    this.#logger.info({ plugins }, plugins.length === 0 ? 'reopen logs: no running plugin serves reopenLogs' : 'reopen logs: asked the logging plugins');
+    return plugins;
   }
 
   pluginRestart(name: string): ReturnType<PluginHost['restart']> {
@@ -232,6 +240,7 @@ export class Supervisor {
   #retire(worker: WorkerProcess): void {
     this.#retired.requestsTotal += worker.lastCounters.requestsTotal;
     this.#retired.connectionsTotal += worker.lastCounters.connectionsTotal;
+    this.#retired.accessLogDropped += worker.lastCounters.accessLogDropped ?? 0;
   }
 
   /** Drains `old` without waiting; returns its pids. Keeps at most MAX_DRAINING_GENERATIONS. */

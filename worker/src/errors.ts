@@ -16,6 +16,8 @@ export const WORKER_ERROR_CODES = Object.freeze([
   'MOSN_ERR_ROUTE_TIMEOUT',
   /** A cluster has no host to send to. */
   'MOSN_ERR_NO_HOST',
+  /** A cluster's circuit breakers refused a request (max_requests, max_pending_requests, or no connection free in time); 503 with x-mosn-overloaded. */
+  'MOSN_ERR_UPSTREAM_OVERFLOW',
   /** The worker server was used after `close()`. */
   'MOSN_ERR_WORKER_CLOSED',
   /** The supervisor's messages came in an order the worker does not expect. */

@@ -68,7 +68,7 @@ function onMessage(message: SupervisorToWorker, handle: unknown): void {
       logger = pino({ level: message.config.log_level, base: { pid: process.pid, worker: workerId, generation } });
       plugins = new PluginClients(message.config.plugins.map((p) => p.name), workerId, logger);
       plugins.update(message.plugins);
-      server = new WorkerServer({ config: message.config, logger, plugins });
+      server = new WorkerServer({ config: message.config, logger, plugins, workerId });
       drainTimeoutMs = message.config.workers.drain_timeout;
       expectedListeners = new Set(message.config.listeners.map((l) => l.name));
       if (expectedListeners.size === 0) void send({ type: 'ready' });
@@ -95,7 +95,7 @@ function onMessage(message: SupervisorToWorker, handle: unknown): void {
       plugins?.update(message.plugins);
       return;
     case 'stats': {
-      const counters = server?.stats() ?? { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
+      const counters = server?.stats() ?? { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0, accessLogDropped: 0 };
       void send({ type: 'stats', id: message.id, counters });
       return;
     }

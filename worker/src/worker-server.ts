@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import type { ListenerConfig, MosnConfig } from '@mosn/config';
 import type { Logger } from 'pino';
-import { type HttpLimits, resolveLimits } from './codec/http1/limits.js';
+import { type HttpLimits, listenerLimits, resolveLimits } from './codec/http1/limits.js';
 import { MosnWorkerError } from './errors.js';
 import { type HttpProxyContext, httpProxyFilter } from './filter/network/http-proxy.js';
 import { TcpProxySession, type TcpProxyContext } from './filter/network/tcp-proxy.js';
@@ -18,6 +18,8 @@ import { WorkerStats, type WorkerCountersSnapshot } from './stats/worker-stats.j
 import { ClusterManager } from './upstream/cluster-manager.js';
 import { StreamFilterChain } from './filter/stream/stream-filter-chain.js';
 import { PluginClients } from './plugin/plugin-clients.js';
+import { AccessLogBatcher } from './access-log/access-log-batcher.js';
+import { AccessLogRecorder } from './access-log/access-log-recorder.js';
 
 export interface WorkerServerOptions {
   config: MosnConfig;
@@ -26,6 +28,8 @@ export interface WorkerServerOptions {
   limits?: Partial<HttpLimits>;
   /** Clients of the configured plugins, for the listeners' stream filters (none: no plugins). */
   plugins?: PluginClients;
+  /** This worker's id, sent with its access log batches. */
+  workerId?: number;
 }
 
 export class WorkerServer {
@@ -39,6 +43,9 @@ export class WorkerServer {
   private readonly routeTables: Map<string, RouteTable>;
   private readonly listeners = new Map<string, Listener>();
   private readonly plugins: PluginClients;
+  /** One access log batcher per logging plugin, shared by the listeners that log to it. */
+  private readonly accessLogBatchers = new Map<string, AccessLogBatcher>();
+  private readonly workerId: number;
   private draining = false;
   private closed = false;
   private drainSpreadMs = 0;
@@ -49,6 +56,7 @@ export class WorkerServer {
     this.limits = resolveLimits(options.limits);
     this.clusters = new ClusterManager(this.config.clusters, this.limits, options.logger);
     this.plugins = options.plugins ?? new PluginClients([], 0, options.logger);
+    this.workerId = options.workerId ?? 0;
     this.routeTables = compileRouteTables(this.config.routers);
   }
 
@@ -91,7 +99,9 @@ export class WorkerServer {
   }
 
   stats(): WorkerCountersSnapshot {
-    return this.stats_.snapshot();
+    const snapshot = this.stats_.snapshot();
+    for (const batcher of this.accessLogBatchers.values()) snapshot.accessLogDropped += batcher.counters.dropped;
+    return snapshot;
   }
 
   async close(): Promise<void> {
@@ -100,6 +110,31 @@ export class WorkerServer {
     for (const listener of this.listeners.values()) listener.stopAccepting();
     this.tracker.destroyAll();
     this.clusters.close();
+    for (const batcher of this.accessLogBatchers.values()) batcher.close();
+  }
+
+  private filterChain(listener: ListenerConfig, logger: Logger): StreamFilterChain | undefined {
+    if (listener.stream_filters.length === 0) return undefined;
+    const chain = new StreamFilterChain(listener.stream_filters, this.plugins, logger);
+    return chain.empty ? undefined : chain;
+  }
+
+  private accessLog(listener: ListenerConfig): AccessLogRecorder | undefined {
+    const filter = listener.stream_filters.find((f) => f.type === 'access_log');
+    if (filter === undefined || filter.type !== 'access_log' || listener.access_logs.length === 0) return undefined;
+    const { plugin, batch_size, flush_interval, queue_size } = filter.config;
+    let batcher = this.accessLogBatchers.get(plugin);
+    if (batcher === undefined) {
+      const client = this.plugins.get(plugin);
+      if (client === undefined) throw new MosnWorkerError('MOSN_ERR_WORKER_CONFIG', `access_log filter of listener "${listener.name}" names plugin "${plugin}", which is not configured`);
+      batcher = new AccessLogBatcher(
+        client,
+        { batchSize: batch_size, flushIntervalMs: flush_interval, queueSize: queue_size, workerId: this.workerId },
+        this.logger.child({ component: 'access-log', plugin }),
+      );
+      this.accessLogBatchers.set(plugin, batcher);
+    }
+    return new AccessLogRecorder(listener.access_logs, batcher);
   }
 
   private createFilter(listener: ListenerConfig): NetworkFilter {
@@ -123,12 +158,13 @@ export class WorkerServer {
         listenerName: listener.name,
         routes,
         clusters: this.clusters,
-        limits: this.limits,
+        limits: listenerLimits(this.limits, listener),
         stats: this.stats_,
         requestIds: this.requestIds,
         logger: logger.child({ component: 'http-proxy' }),
         // Built once per config; a listener without stream filters pays nothing per request.
-        streamFilters: listener.stream_filters.length === 0 ? undefined : new StreamFilterChain(listener.stream_filters, this.plugins, logger),
+        streamFilters: this.filterChain(listener, logger),
+        accessLog: this.accessLog(listener),
       };
       const accept = httpProxyFilter(ctx, tracker);
       return {

@@ -161,7 +161,7 @@ test('hop-by-hop headers are removed both ways and X-Forwarded-* / X-Request-Id 
   const c = await RawClient.connect(t, w.port);
   await c.write(
     'GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-Hop, Upgrade\r\nX-Hop: 1\r\nKeep-Alive: 300\r\nProxy-Connection: keep-alive\r\n' +
-      'TE: trailers, gzip\r\nTrailer: X-T\r\nUpgrade: websocket\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: https\r\nX-Keep: yes\r\n\r\n',
+      'TE: trailers, gzip\r\nTrailer: X-T\r\nUpgrade: h2c\r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-Proto: https\r\nX-Keep: yes\r\n\r\n',
   );
   const res = await c.readResponse();
   assert.equal(res.status, 200);
@@ -420,7 +420,7 @@ test('HTTP/1.0 clients get HTTP/1.0 keep-alive semantics and never a chunked bod
   assert.equal(res.body.toString(), 'chunk1 chunk2 1.0');
 });
 
-test('an upgrade request is answered as a normal request without the upgrade', T, async (t) => {
+test('a WebSocket handshake asks the upstream for the upgrade; a normal answer keeps the connection HTTP', T, async (t) => {
   const up = await startUpstream(t, echoHandler());
   const w = await startWorker(t, proxyConfig([up.port]));
   const c = await RawClient.connect(t, w.port);
@@ -428,9 +428,14 @@ test('an upgrade request is answered as a normal request without the upgrade', T
   const res = await c.readResponse();
   assert.equal(res.status, 200);
   const s = seen(res.body);
-  assert.equal(s.headers.upgrade, undefined);
-  assert.equal(s.headers.connection, undefined);
+  assert.equal(s.headers.upgrade, 'websocket');
+  assert.equal(s.headers.connection, 'upgrade');
   assert.equal(s.headers['sec-websocket-key'], 'x');
+  // Other upgrades (and HTTP/1.0, and non-GET) are not passed on.
+  await c.write('POST /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nContent-Length: 0\r\n\r\n');
+  const post = seen((await c.readResponse()).body);
+  assert.equal(post.headers.upgrade, undefined);
+  assert.equal(post.headers.connection, undefined);
 });
 
 test('a stale pooled connection closed by the upstream is retried once for an idempotent request', T, async (t) => {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type {
   DirectResponseConfig,
+  HeaderOptionsConfig,
   HeaderMatcherConfig,
   RouteActionConfig,
   RouteConfig,
@@ -12,6 +13,8 @@ import type {
   VirtualHostConfig,
 } from '../types.js';
 import { describe, duration, isRecord, mosnObject, nonEmptyString, regexSource } from './common.js';
+import { headerOptionsShape, redirect, regexRewrite, retryPolicy, weightedClusters } from './route-options.js';
+import { hashPolicy } from './hash-policy.js';
 
 /** Envoy's and MOSN's default route timeout. */
 export const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
@@ -36,16 +39,33 @@ const pathLike = (what: string) =>
 
 const headerMatcher = mosnObject('headerMatcher', {
   name: nonEmptyString,
-  value: z.string(),
+  value: z.string().optional(),
   regex: z.boolean().default(false),
+  // Envoy's name: the header only has to be present.
+  present_match: z.boolean().optional(),
 })
   .superRefine((h, ctx) => {
+    if (h.present_match === true) {
+      if (h.value !== undefined || h.regex) {
+        ctx.addIssue({ code: 'custom', path: ['present_match'], message: `expected either "present_match" or "value"${h.regex ? ' and "regex"' : ''}, found both` });
+      }
+      return;
+    }
+    if (h.value === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected "value" (exact, or a regular expression with "regex": true) or "present_match": true, found neither' });
+      return;
+    }
     if (h.regex) {
       const r = regexSource.safeParse(h.value);
       if (!r.success) ctx.addIssue({ code: 'custom', path: ['value'], message: r.error.issues[0]?.message ?? 'invalid regular expression' });
     }
   })
-  .transform((h): HeaderMatcherConfig => ({ name: h.name.toLowerCase(), value: h.value, regex: h.regex }));
+  .transform(
+    (h): HeaderMatcherConfig =>
+      h.present_match === true
+        ? { name: h.name.toLowerCase(), value: '', regex: false, present_match: true }
+        : { name: h.name.toLowerCase(), value: h.value ?? '', regex: h.regex },
+  );
 
 const routeMatch = mosnObject('routeMatch', {
   prefix: pathLike('prefix').optional(),
@@ -67,19 +87,72 @@ const routeMatch = mosnObject('routeMatch', {
     (m): RouteMatchConfig => ({ prefix: m.prefix, path: m.path, regex: m.regex, headers: m.headers }),
   );
 
+/** Keys of which at most one may be set, and (when `required`) one must. */
+function exclusive(value: Record<string, unknown>, keys: readonly string[], ctx: z.core.$RefinementCtx, required: boolean): void {
+  const set = keys.filter((k) => value[k] !== undefined && value[k] !== false);
+  const names = keys.map((k) => `"${k}"`).join(', ').replace(/, ([^,]*)$/, ' or $1');
+  if (set.length === 0 && required) ctx.addIssue({ code: 'custom', message: `expected one of ${names}, found none` });
+  if (set.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [set[1] ?? ''], message: `expected only one of ${names}, found ${set.map((k) => `"${k}"`).join(' and ')}` });
+  }
+}
+
 const routeAction = mosnObject('routeAction', {
-  cluster_name: nonEmptyString,
+  cluster_name: nonEmptyString.optional(),
+  cluster_header: nonEmptyString.optional(),
+  weighted_clusters: weightedClusters.optional(),
   timeout: duration().default(DEFAULT_ROUTE_TIMEOUT_MS),
+  // Envoy's route idle_timeout (MOSN has none): no byte either way for this long ends the exchange.
+  idle_timeout: duration().optional(),
+  retry_policy: retryPolicy.optional(),
   prefix_rewrite: z.string().optional(),
+  regex_rewrite: regexRewrite.optional(),
   host_rewrite: nonEmptyString.optional(),
-}).transform(
-  (a): RouteActionConfig => ({
-    cluster_name: a.cluster_name,
-    timeout: a.timeout,
-    prefix_rewrite: a.prefix_rewrite,
-    host_rewrite: a.host_rewrite,
-  }),
-);
+  auto_host_rewrite: z.boolean().optional(),
+  hash_policy: hashPolicy.optional(),
+  ...headerOptionsShape,
+})
+  .superRefine(
+    (a, ctx) => {
+      exclusive(a, ['cluster_name', 'cluster_header', 'weighted_clusters'], ctx, true);
+      exclusive(a, ['prefix_rewrite', 'regex_rewrite'], ctx, false);
+      exclusive(a, ['host_rewrite', 'auto_host_rewrite'], ctx, false);
+    },
+    { when: (payload) => isRecord(payload.value) },
+  )
+  .transform(
+    (a): RouteActionConfig => ({
+      cluster_name: a.cluster_name,
+      timeout: a.timeout,
+      prefix_rewrite: a.prefix_rewrite,
+      host_rewrite: a.host_rewrite,
+      // The newer options are set only when configured, so that configs without them compare equal to before.
+      ...defined({
+        cluster_header: a.cluster_header?.toLowerCase(),
+        weighted_clusters: a.weighted_clusters,
+        idle_timeout: a.idle_timeout,
+        retry_policy: a.retry_policy,
+        regex_rewrite: a.regex_rewrite,
+        auto_host_rewrite: a.auto_host_rewrite,
+      }),
+      ...(a.hash_policy === undefined ? {} : { hash_policy: a.hash_policy }),
+      ...headerOptions(a),
+    }),
+  );
+
+/** `o` without its undefined values. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function headerOptions(o: HeaderOptionsConfig): HeaderOptionsConfig {
+  return defined({
+    request_headers_to_add: o.request_headers_to_add,
+    request_headers_to_remove: o.request_headers_to_remove,
+    response_headers_to_add: o.response_headers_to_add,
+    response_headers_to_remove: o.response_headers_to_remove,
+  });
+}
 
 const directResponse = mosnObject('directResponse', {
   status: z.number().int().min(100).max(599),
@@ -90,19 +163,11 @@ const route = mosnObject('route', {
   match: routeMatch,
   route: routeAction.optional(),
   direct_response: directResponse.optional(),
+  redirect: redirect.optional(),
 })
   .superRefine(
     (r, ctx) => {
-      const hasRoute = r.route !== undefined;
-      if (hasRoute === (r.direct_response !== undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: hasRoute ? ['direct_response'] : [],
-          message: hasRoute
-            ? 'expected either "route" or "direct_response", found both'
-            : 'expected "route" or "direct_response", found neither',
-        });
-      }
+      exclusive(r, ['route', 'direct_response', 'redirect'], ctx, true);
       // Envoy's rule: the matched prefix (or whole path) is what gets replaced; a regex match has
       // no such part. Values are read defensively: this also runs when other fields failed.
       const rewrite: unknown = isRecord(r.route) ? r.route['prefix_rewrite'] : undefined;
@@ -117,23 +182,26 @@ const route = mosnObject('route', {
     },
     { when: (payload) => isRecord(payload.value) },
   )
-  .transform((r): RouteConfig => ({ match: r.match, route: r.route, direct_response: r.direct_response }));
+  .transform((r): RouteConfig => ({ match: r.match, route: r.route, direct_response: r.direct_response, ...defined({ redirect: r.redirect }) }));
 
 const virtualHost = mosnObject('virtualHost', {
   name: nonEmptyString,
   domains: z.array(domain).min(1),
   routers: z.array(route).default([]),
+  ...headerOptionsShape,
 }).transform(
   (v): VirtualHostConfig => ({
     name: v.name,
     domains: v.domains.map((d) => d.toLowerCase()),
     routers: v.routers,
+    ...headerOptions(v),
   }),
 );
 
 export const routerConfigSchema = mosnObject('routerConfig', {
   router_config_name: nonEmptyString,
   virtual_hosts: z.array(virtualHost).default([]),
+  ...headerOptionsShape,
 }).transform(
-  (r): RouterConfig => ({ router_config_name: r.router_config_name, virtual_hosts: r.virtual_hosts }),
+  (r): RouterConfig => ({ router_config_name: r.router_config_name, virtual_hosts: r.virtual_hosts, ...headerOptions(r) }),
 );

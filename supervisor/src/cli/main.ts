@@ -2,6 +2,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
+import { logsReopenCommand } from './commands/logs.js';
 import { pluginListCommand, pluginRestartCommand } from './commands/plugin.js';
 import { reloadCommand } from './commands/reload.js';
 import { startCommand } from './commands/start.js';
@@ -68,6 +69,14 @@ export async function run(argv: readonly string[]): Promise<number> {
     .requiredOption(...config)
     .option('--json', 'print JSON')
     .action(async (name: string, o: { config: string; json?: boolean }) => void (result = await pluginRestartCommand(name, o)));
+
+  program
+    .command('logs')
+    .description('access logs written by logging plugins')
+    .command('reopen')
+    .description('make the logging plugins reopen their files (after logrotate moved them); same as SIGUSR1')
+    .requiredOption(...config)
+    .action(async (o: { config: string }) => void (result = await logsReopenCommand(o)));
 
   program
     .command('check')

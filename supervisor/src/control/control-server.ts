@@ -6,6 +6,7 @@ import {
   ControlPluginList,
   ControlPluginRestart,
   ControlReload,
+  ControlReopenLogs,
   ControlStatus,
   ControlStop,
   IPC_ERROR_CODES,
@@ -26,6 +27,7 @@ export interface ControlTarget {
   reload(configPath?: string): Promise<ReloadResult>;
   pluginStatus(): PluginStatus[];
   pluginRestart(name: string): Promise<PluginStatus>;
+  reopenLogs(): string[];
 }
 
 export class ControlServer {
@@ -71,6 +73,7 @@ function accept(socket: Socket, sockets: Set<Socket>, target: ControlTarget, log
     return { accepted: true as const };
   });
   connection.onRequest(ControlPluginList, () => target.pluginStatus());
+  connection.onRequest(ControlReopenLogs, () => ({ plugins: target.reopenLogs() }));
   connection.onRequest(ControlPluginRestart, async ({ name }) => {
     try {
       return await target.pluginRestart(name);

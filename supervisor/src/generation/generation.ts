@@ -85,6 +85,7 @@ export class Generation {
           connectionsActive: counters.connectionsActive,
           connectionsTotal: counters.connectionsTotal,
           requestsTotal: counters.requestsTotal,
+          accessLogDropped: counters.accessLogDropped ?? 0,
         };
       }),
     );

@@ -40,7 +40,7 @@ export class WorkerProcess {
   readonly exited: Promise<WorkerExit>;
   state: WorkerState = 'starting';
   /** The counters from the worker's latest report; what it served is kept after it exits. */
-  lastCounters: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0 };
+  lastCounters: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0, accessLogDropped: 0 };
 
   readonly #child: ChildProcess;
   readonly #output: OutputForwarder;

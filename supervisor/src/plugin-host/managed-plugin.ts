@@ -7,7 +7,7 @@
 // A crash is seen at once (process exit); a hang by heartbeats that go unanswered (≤ 3 s).
 import type { Logger } from 'pino';
 import type { PluginConfig } from '@mosn/config';
-import { PLUGIN_RPC_ERROR_CODES, PluginHeartbeat, ResponseError } from '@mosn/ipc-protocol';
+import { PLUGIN_RPC_ERROR_CODES, PluginHeartbeat, PluginReopenLogs, ResponseError } from '@mosn/ipc-protocol';
 import type { PluginEndpoint } from '@mosn/worker';
 import { Backoff } from '../generation/backoff.js';
 import { CrashBreaker } from './crash-breaker.js';
@@ -135,6 +135,17 @@ export class ManagedPlugin {
     this.#logger.info({ pid: launch.pid, version: launch.pluginVersion, socket: launch.socketPath }, 'plugin running');
     this.#watch(launch);
     this.options.onChange();
+  }
+
+  /** Asks the running instance to reopen its log files, if it serves that hook; true if asked. */
+  reopenLogs(): boolean {
+    const launch = this.#launch;
+    if (launch === undefined || !launch.hooks.includes('reopenLogs')) return false;
+    // A closed connection throws synchronously: the plugin is restarting, and opens fresh files anyway.
+    Promise.resolve()
+      .then(() => launch.connection.sendNotification(PluginReopenLogs))
+      .catch(() => undefined);
+    return true;
   }
 
   #watch(launch: PluginLaunch): void {

@@ -92,6 +92,11 @@ export class PluginHost {
     }));
   }
 
+  /** Asks every plugin that serves `reopenLogs` to reopen its files (logrotate); returns their names. */
+  reopenLogs(): string[] {
+    return [...this.#plugins.values()].filter((e) => e.plugin.reopenLogs()).map((e) => e.plugin.config.name);
+  }
+
   async restart(name: string): Promise<PluginStatus> {
     const entry = this.#plugins.get(name);
     if (entry === undefined) {

@@ -42,6 +42,8 @@ export interface PluginLaunch {
   readonly socketPath: string;
   readonly secret: string;
   readonly pluginVersion: string;
+  /** The hooks the plugin said it serves in its initialize result. */
+  readonly hooks: readonly string[];
   readonly connection: MessageConnection;
   readonly exited: Promise<PluginExitInfo>;
   /** plugin/shutdown, plugin/exit, then SIGKILL to the group if it is still there after `graceMs`. */
@@ -124,6 +126,7 @@ export async function launchPlugin(config: PluginConfig, options: LaunchOptions)
       socketPath: handshake.socketPath,
       secret,
       pluginVersion: initialized.pluginVersion,
+      hooks: Array.isArray(initialized.hooks) ? initialized.hooks : [],
       connection,
       exited,
       kill,

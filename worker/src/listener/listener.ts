@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { ListenerConfig } from '@mosn/config';
 import type { Logger } from 'pino';
 import { MosnWorkerError, describeSystemError } from '../errors.js';
+import { type TlsTermination, createTlsTermination } from './tls-termination.js';
 
 export type ListenSource = object | { host: string; port: number };
 
@@ -23,14 +24,21 @@ export class Listener {
   readonly config: ListenerConfig;
   private readonly server: net.Server;
   private readonly logger: Logger;
+  /** Set when the filter chain terminates TLS: accepted sockets go through the handshake first. */
+  private readonly tls: TlsTermination | undefined;
   private closed = false;
 
   constructor(config: ListenerConfig, filter: NetworkFilter, logger: Logger) {
     this.config = config;
     this.logger = logger;
+    this.tls = createTlsTermination(config, (socket) => filter.onConnection(socket), logger.child({ component: 'tls' }));
+    const tlsTermination = this.tls;
     // allowHalfOpen: a client that shuts down its sending side after a request still gets the
     // response (HTTP), and TCP proxy half-close is carried through.
-    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => filter.onConnection(socket));
+    this.server = net.createServer(
+      { allowHalfOpen: true, noDelay: true },
+      tlsTermination === undefined ? (socket) => filter.onConnection(socket) : (socket) => tlsTermination.accept(socket),
+    );
   }
 
   listen(source: ListenSource): Promise<{ port: number }> {
@@ -62,6 +70,7 @@ export class Listener {
   stopAccepting(): void {
     if (this.closed) return;
     this.closed = true;
+    // Handshakes in progress go on: their connections then drain like any other.
     if (this.server.listening) this.server.close();
   }
 }

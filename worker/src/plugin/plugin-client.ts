@@ -14,6 +14,8 @@ import type {
   BatchHookResults,
   CheckRequestParams,
   CheckRequestResult,
+  LogRecordsAckParams,
+  LogRecordsParams,
   MessageConnection,
   RateLimitParams,
   RateLimitResult,
@@ -30,9 +32,21 @@ interface QueuedCall {
 // Same value as ipc-protocol's MAX_BATCH_CALLS, which is loaded lazily (see loadIpc).
 const MAX_BATCH = 256;
 
+/** Bytes a plugin may leave unread on our socket before notifications count as "plugin slow". */
+const NOTIFY_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/** Told when the plugin acknowledges a log batch, and when a connection with batches in flight ends. */
+export interface LogRecordsListener {
+  acked(ack: LogRecordsAckParams): void;
+  /** The connection that carried batches is gone (or replaced): unacknowledged ones will never be. */
+  connectionLost(): void;
+}
+
 export class PluginClient {
   #endpoint: PluginEndpoint | undefined;
   #queue: QueuedCall[] = [];
+  #socketBacklog: (() => number) | undefined;
+  #logListener: LogRecordsListener | undefined;
   #connection: MessageConnection | undefined;
   #connecting: Promise<MessageConnection> | undefined;
   /** Bumped on every endpoint change, so a late connect for an old endpoint is thrown away. */
@@ -52,7 +66,9 @@ export class PluginClient {
     const old = this.#connection;
     this.#endpoint = endpoint;
     this.#connection = undefined;
+    this.#socketBacklog = undefined;
     if (old !== undefined) {
+      this.#logListener?.connectionLost();
       // Gone: fail what is pending at once. Replaced (a reload): calls already sent finish on the
       // old instance, which the supervisor stops only after this grace.
       if (endpoint === undefined || previous === undefined) old.dispose();
@@ -72,6 +88,28 @@ export class PluginClient {
 
   rateLimit(params: RateLimitParams): Promise<RateLimitResult> {
     return this.#enqueue({ hook: 'rateLimit', params }) as Promise<BatchHookResults['rateLimit']>;
+  }
+
+  /** Where log acknowledgements go (one access-log batcher per plugin and worker). */
+  onLogRecords(listener: LogRecordsListener): void {
+    this.#logListener = listener;
+  }
+
+  /**
+   * Sends a batch of access log records as a notification when the plugin is connected and keeps
+   * up (its socket backlog is small); false otherwise — the caller keeps the batch, or drops and
+   * counts it. Never waits: logging must not stall forwarding. Starts a connect when there is none.
+   */
+  sendLogRecords(params: LogRecordsParams): boolean {
+    const connection = this.#connection;
+    if (connection === undefined) {
+      if (this.#endpoint !== undefined && this.#connecting === undefined) void this.#connect().catch(() => undefined);
+      return false;
+    }
+    if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return false;
+    const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
+    void connection.sendNotification(method, params).catch(() => undefined);
+    return true;
   }
 
   #enqueue(call: BatchCall): Promise<unknown> {
@@ -142,8 +180,10 @@ export class PluginClient {
   async #open(epoch: number): Promise<MessageConnection> {
     const endpoint = this.#endpoint;
     if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
-    const { PLUGIN_PROTOCOL_VERSION, PluginBatch, PluginInitialize, PluginInitialized, connectUnix, createIpcConnection } = await loadIpc();
+    const { PLUGIN_PROTOCOL_VERSION, PluginBatch, PluginInitialize, PluginInitialized, PluginLogRecords, PluginLogRecordsAck, connectUnix, createIpcConnection } =
+      await loadIpc();
     batchMethod = PluginBatch;
+    logRecordsMethod = PluginLogRecords;
     let socket;
     try {
       socket = await connectUnix(endpoint.socketPath, { timeoutMs: endpoint.timeoutMs * 5 });
@@ -152,8 +192,12 @@ export class PluginClient {
     }
     const connection = createIpcConnection(socket, { logger: this.logger });
     connection.onClose(() => {
-      if (this.#connection === connection) this.#connection = undefined;
+      if (this.#connection !== connection) return;
+      this.#connection = undefined;
+      this.#socketBacklog = undefined;
+      this.#logListener?.connectionLost();
     });
+    connection.onNotification(PluginLogRecordsAck, (ack) => this.#logListener?.acked(ack));
     connection.listen();
     try {
       await withTimeout(
@@ -171,6 +215,7 @@ export class PluginClient {
       throw unavailable(this.name, 'it was replaced while connecting');
     }
     this.#connection = connection;
+    this.#socketBacklog = () => socket.writableLength;
     return connection;
   }
 }
@@ -181,6 +226,7 @@ export class PluginClient {
  */
 let ipc: Promise<typeof import('@mosn/ipc-protocol')> | undefined;
 let batchMethod: (typeof import('@mosn/ipc-protocol'))['PluginBatch'] | undefined;
+let logRecordsMethod: (typeof import('@mosn/ipc-protocol'))['PluginLogRecords'] | undefined;
 function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
   ipc ??= import('@mosn/ipc-protocol');
   return ipc;

@@ -20,6 +20,8 @@ export interface WorkerCounters {
   connectionsActive: number;
   connectionsTotal: number;
   requestsTotal: number;
+  /** Access log records this worker dropped (queue full, logging plugin away). */
+  accessLogDropped: number;
 }
 
 /** Where a running plugin serves, and how to authenticate to it. */

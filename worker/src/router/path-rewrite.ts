@@ -3,7 +3,7 @@
 // is kept as it was. ("/api/" → "/" turns "/api/users?x=1" into "/users?x=1"; mind trailing
 // slashes: "/api" → "/" turns "/api/users" into "//users", as in Envoy.)
 
-import type { RouteMatchConfig } from '@mosn/config';
+import type { RegexRewriteConfig, RouteMatchConfig } from '@mosn/config';
 import { MosnWorkerError } from '../errors.js';
 
 export type PathRewriter = (path: string) => string;
@@ -11,7 +11,8 @@ export type PathRewriter = (path: string) => string;
 /** Shared by every route without a rewrite. */
 export const identityRewrite: PathRewriter = (path) => path;
 
-export function compilePathRewrite(match: RouteMatchConfig, prefixRewrite: string | undefined): PathRewriter {
+export function compilePathRewrite(match: RouteMatchConfig, prefixRewrite: string | undefined, regexRewrite?: RegexRewriteConfig): PathRewriter {
+  if (regexRewrite !== undefined) return compileRegexRewrite(regexRewrite);
   if (prefixRewrite === undefined) return identityRewrite;
   const { prefix, path } = match;
   if (prefix !== undefined) {
@@ -30,4 +31,24 @@ export function compilePathRewrite(match: RouteMatchConfig, prefixRewrite: strin
     'MOSN_ERR_WORKER_CONFIG',
     `prefix_rewrite ${JSON.stringify(prefixRewrite)} needs a "prefix" or "path" match, found a "regex" match`,
   );
+}
+
+/**
+ * regex_rewrite, as in Envoy and MOSN: every match of the pattern in the path (query string
+ * excluded) is replaced by the substitution, where "$1"… name capture groups; the query is kept.
+ */
+export function compileRegexRewrite(rewrite: RegexRewriteConfig): PathRewriter {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(rewrite.regex, 'g');
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new MosnWorkerError('MOSN_ERR_WORKER_CONFIG', `regex_rewrite pattern ${JSON.stringify(rewrite.regex)} is not a valid regular expression: ${reason}`);
+  }
+  const substitution = rewrite.substitution;
+  return (p) => {
+    const query = p.indexOf('?');
+    if (query < 0) return p.replace(pattern, substitution);
+    return p.slice(0, query).replace(pattern, substitution) + p.slice(query);
+  };
 }

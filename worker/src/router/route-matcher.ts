@@ -6,10 +6,13 @@
 // - `headers`: every matcher must match; a missing header never matches; the value is compared
 //   exactly, or matched as a whole by the regular expression when `regex` is true.
 
-import type { HeaderMatcherConfig, RouteConfig } from '@mosn/config';
+import type { HeaderMatcherConfig, HeaderOptionsConfig, RouteConfig } from '@mosn/config';
 import { MosnWorkerError } from '../errors.js';
+import { compileHeaderMutation } from './header-mutation.js';
 import { compilePathRewrite } from './path-rewrite.js';
+import { RetryPolicy } from './retry-policy.js';
 import type { MatchedRoute, RouteAction } from './types.js';
+import { WeightedClusterPicker } from './weighted-clusters.js';
 
 export const MATCH_PREFIX = 0;
 export const MATCH_PATH = 1;
@@ -21,6 +24,8 @@ export interface CompiledHeaderMatcher {
   readonly value: string;
   /** Set when the value is a regular expression. */
   readonly regex: RegExp | undefined;
+  /** The header only has to be present. */
+  readonly present: boolean;
 }
 
 /** Plain data of one shape for every route, so that the per-request loop stays monomorphic. */
@@ -38,7 +43,16 @@ export function anchoredRegExp(source: string): RegExp {
   return new RegExp(`^(?:${source})$`);
 }
 
-export function compileRoute(config: RouteConfig, virtualHost: string, index: number): CompiledRoute {
+/**
+ * @param inherited Header options of the virtual host and the router config, in that order
+ *   (the route's own come first).
+ */
+export function compileRoute(
+  config: RouteConfig,
+  virtualHost: string,
+  index: number,
+  inherited: readonly (HeaderOptionsConfig | undefined)[] = [],
+): CompiledRoute {
   const { match } = config;
   let kind: MatchKind;
   let text = '';
@@ -60,12 +74,34 @@ export function compileRoute(config: RouteConfig, virtualHost: string, index: nu
   let rewritePath = compilePathRewrite(match, undefined);
   if (config.route !== undefined) {
     const r = config.route;
-    action = { kind: 'cluster', cluster: r.cluster_name, timeoutMs: r.timeout, hostRewrite: r.host_rewrite };
-    rewritePath = compilePathRewrite(match, r.prefix_rewrite);
+    const weighted = r.weighted_clusters === undefined ? undefined : new WeightedClusterPicker(r.weighted_clusters);
+    const clusterHeader = r.cluster_header?.toLowerCase();
+    if (r.cluster_name === undefined && weighted === undefined && clusterHeader === undefined) {
+      throw configError(virtualHost, index, 'expected "cluster_name", "cluster_header" or "weighted_clusters" in the route');
+    }
+    action = {
+      kind: 'cluster',
+      cluster: r.cluster_name ?? '',
+      clusterHeader,
+      weighted,
+      timeoutMs: r.timeout,
+      idleTimeoutMs: r.idle_timeout ?? 0,
+      hostRewrite: r.host_rewrite,
+      autoHostRewrite: r.auto_host_rewrite === true,
+      retry: r.retry_policy === undefined ? undefined : new RetryPolicy(r.retry_policy),
+      headers: compileHeaderMutation([r, ...inherited]),
+      hashPolicy: r.hash_policy,
+    };
+    rewritePath = compilePathRewrite(match, r.prefix_rewrite, r.regex_rewrite);
   } else if (config.direct_response !== undefined) {
-    action = { kind: 'direct', status: config.direct_response.status, body: config.direct_response.body };
+    const responseLines = compileHeaderMutation(inherited)?.responseLines ?? '';
+    action = { kind: 'direct', status: config.direct_response.status, body: config.direct_response.body, responseLines };
+  } else if (config.redirect !== undefined) {
+    const r = config.redirect;
+    const responseLines = compileHeaderMutation(inherited)?.responseLines ?? '';
+    action = { kind: 'redirect', status: r.response_code, scheme: r.scheme_redirect, host: r.host_redirect, path: r.path_redirect, responseLines };
   } else {
-    throw configError(virtualHost, index, 'expected "route" or "direct_response"');
+    throw configError(virtualHost, index, 'expected "route", "direct_response" or "redirect"');
   }
 
   const result: MatchedRoute = Object.freeze({ virtualHost, index, action: Object.freeze(action), rewritePath });
@@ -74,8 +110,9 @@ export function compileRoute(config: RouteConfig, virtualHost: string, index: nu
 }
 
 function compileHeaderMatcher(h: HeaderMatcherConfig, virtualHost: string, index: number): CompiledHeaderMatcher {
-  const regex = h.regex ? compileRegex(h.value, virtualHost, index) : undefined;
-  return { name: h.name.toLowerCase(), value: h.value, regex };
+  const present = h.present_match === true;
+  const regex = h.regex && !present ? compileRegex(h.value, virtualHost, index) : undefined;
+  return { name: h.name.toLowerCase(), value: h.value, regex, present };
 }
 
 function compileRegex(source: string, virtualHost: string, index: number): RegExp {
@@ -98,6 +135,7 @@ export function headersMatch(
     if (m === undefined) continue;
     const value = getHeader(m.name);
     if (value === undefined) return false;
+    if (m.present) continue;
     if (m.regex === undefined ? value !== m.value : !m.regex.test(value)) return false;
   }
   return true;

@@ -44,7 +44,7 @@ export function compileRouteTable(config: RouterConfig): RouteTable {
   const hosts = compileVirtualHostMatcher(
     config.virtual_hosts.map((vh) => ({
       domains: vh.domains,
-      value: Object.freeze(vh.routers.map((route, index) => compileRoute(route, vh.name, index))),
+      value: Object.freeze(vh.routers.map((route, index) => compileRoute(route, vh.name, index, [vh, config]))),
     })),
   );
   return new CompiledRouteTable(hosts);

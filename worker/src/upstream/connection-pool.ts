@@ -1,11 +1,18 @@
 // Keep-alive connections to one upstream host. Idle connections are a stack: the most recently
 // used goes out first, so under light load the others age out through the idle timeout. That
 // timeout needs one timer per pool, armed for the oldest idle connection (the bottom of the stack).
+// The pool also counts its host's requests in flight (LB_LEAST_REQUEST), reports each exchange's
+// outcome (outlier detection), and keeps the cluster's circuit breaker counts.
 
 import type { HostConfig } from '@mosn/config';
+import type tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { HttpLimits } from '../codec/http1/limits.js';
+import { CircuitBreaker, type PoolWaiter } from './circuit-breaker.js';
 import { UpstreamConnection } from './upstream-connection.js';
+
+/** Told about each exchange's outcome: a response below 500 is a success; 5xx, connect or reset failures are not. */
+export type OutcomeListener = (pool: ConnectionPool, success: boolean) => void;
 
 export interface ConnectionPoolOptions {
   clusterName: string;
@@ -17,6 +24,13 @@ export interface ConnectionPoolOptions {
   maxRequestsPerConnection: number;
   limits: HttpLimits;
   logger: Logger;
+  /** TLS to the host (the cluster's tls_context); undefined: plain TCP. */
+  tls?: tls.ConnectionOptions | undefined;
+  /** The host's position in its cluster. Default 0. */
+  index?: number;
+  /** The cluster's limits; default: none. */
+  breaker?: CircuitBreaker;
+  onOutcome?: OutcomeListener;
 }
 
 export class ConnectionPool {
@@ -25,6 +39,13 @@ export class ConnectionPool {
   readonly connectTimeoutMs: number;
   readonly limits: HttpLimits;
   readonly logger: Logger;
+  readonly tls: tls.ConnectionOptions | undefined;
+  /** The host's position in its cluster. */
+  readonly index: number;
+  readonly breaker: CircuitBreaker;
+  /** Requests sent to this host and not finished. */
+  activeRequests = 0;
+  private readonly onOutcome: OutcomeListener | undefined;
   private readonly idleTimeoutMs: number;
   private readonly maxRequests: number;
   private readonly idle: UpstreamConnection[] = [];
@@ -42,6 +63,10 @@ export class ConnectionPool {
     this.maxRequests = o.maxRequestsPerConnection;
     this.limits = o.limits;
     this.logger = o.logger;
+    this.tls = o.tls;
+    this.index = o.index ?? 0;
+    this.breaker = o.breaker ?? new CircuitBreaker(undefined, 0, () => [this]);
+    this.onOutcome = o.onOutcome;
   }
 
   get idleCount(): number {
@@ -52,22 +77,49 @@ export class ConnectionPool {
     return this.all.size;
   }
 
-  /** An idle connection, or a new one (already connecting; writes queue until it is up). */
+  /** An idle connection, or a new one (already connecting; writes queue until it is up). Ignores max_connections. */
   acquire(): UpstreamConnection {
+    return this.idle.pop() ?? this.open();
+  }
+
+  /**
+   * An idle connection, or a new one while the cluster is below max_connections; otherwise
+   * `waiter` waits for one (undefined is returned, and `waiter.onPoolReady` is called later, or
+   * `onPoolTimeout`). Call `breaker.admit(pool)` first.
+   */
+  acquireOrWait(waiter: PoolWaiter): UpstreamConnection | undefined {
     const conn = this.idle.pop();
     if (conn !== undefined) return conn;
-    const fresh = new UpstreamConnection(this);
-    this.all.add(fresh);
-    this.connectionsOpened++;
-    return fresh;
+    if (this.breaker.canOpen()) return this.open();
+    this.breaker.wait(this, waiter);
+    return undefined;
   }
 
   /** A new connection even when idle ones exist (for a retry after a stale keep-alive connection failed). */
   acquireFresh(): UpstreamConnection {
+    return this.open();
+  }
+
+  /** The most recently used idle connection, if any. */
+  takeIdle(): UpstreamConnection | undefined {
+    return this.idle.pop();
+  }
+
+  /** A new connection, counted against the cluster's connections. */
+  open(): UpstreamConnection {
     const fresh = new UpstreamConnection(this);
     this.all.add(fresh);
     this.connectionsOpened++;
+    this.breaker.connections++;
     return fresh;
+  }
+
+  /** Closes the least recently used idle connection; false when there is none. */
+  closeOneIdle(): boolean {
+    const conn = this.idle.shift();
+    if (conn === undefined) return false;
+    conn.destroy();
+    return true;
   }
 
   release(conn: UpstreamConnection): void {
@@ -80,6 +132,7 @@ export class ConnectionPool {
       conn.idleSince = Date.now();
       if (this.idleTimer === undefined) this.armIdleTimer(this.idleTimeoutMs);
     }
+    this.breaker.onCapacity();
   }
 
   /** Forget a connection that closed or was destroyed. */
@@ -87,6 +140,25 @@ export class ConnectionPool {
     if (!this.all.delete(conn)) return;
     const i = this.idle.lastIndexOf(conn);
     if (i !== -1) this.idle.splice(i, 1);
+    this.breaker.connections--;
+    this.breaker.onCapacity();
+  }
+
+  /** An exchange started on one of this pool's connections. */
+  requestStarted(): void {
+    this.activeRequests++;
+    this.breaker.requests++;
+  }
+
+  /** An exchange ended (complete, failed or abandoned). */
+  requestEnded(): void {
+    this.activeRequests--;
+    this.breaker.requests--;
+  }
+
+  /** The upstream answered (`success`: status below 500) or failed (connect, reset, protocol). */
+  reportOutcome(success: boolean): void {
+    this.onOutcome?.(this, success);
   }
 
   close(): void {

@@ -1,6 +1,7 @@
-// LB_ROUNDROBIN: hosts in turn. With equal weights a counter; with different weights the smooth
-// weighted round robin of nginx (each pick adds every host's weight to its score, takes the
-// highest, subtracts the total), which interleaves hosts instead of sending bursts to one.
+// Weighted round robin (LB_WEIGHTED_ROUNDROBIN). With equal weights a counter; with different
+// weights the smooth weighted round robin of nginx (each pick adds every host's weight to its
+// score, takes the highest, subtracts the total), which interleaves hosts instead of sending
+// bursts to one. Hosts that may not be chosen sit out (their scores do not move), as in nginx.
 
 export class RoundRobin {
   private next = 0;
@@ -20,26 +21,33 @@ export class RoundRobin {
     return this.weights.length;
   }
 
-  /** Index of the next host, or -1 when there is none. */
-  pick(): number {
+  /** Index of the next host, or -1 when there is none (or none that `usable` accepts). */
+  pick(usable?: (index: number) => boolean): number {
     const n = this.weights.length;
     if (n === 0) return -1;
     if (!this.weighted) {
-      const i = this.next;
-      this.next = i + 1 === n ? 0 : i + 1;
-      return i;
+      for (let tries = 0; tries < n; tries++) {
+        const i = this.next;
+        this.next = i + 1 === n ? 0 : i + 1;
+        if (usable === undefined || usable(i)) return i;
+      }
+      return -1;
     }
-    let best = 0;
+    let best = -1;
     let bestScore = -Infinity;
+    let total = 0;
     for (let i = 0; i < n; i++) {
-      const s = (this.scores[i] as number) + (this.weights[i] as number);
+      if (usable !== undefined && !usable(i)) continue;
+      const w = this.weights[i] as number;
+      const s = (this.scores[i] as number) + w;
       this.scores[i] = s;
+      total += w;
       if (s > bestScore) {
         bestScore = s;
         best = i;
       }
     }
-    this.scores[best] = bestScore - this.total;
+    if (best >= 0) this.scores[best] = bestScore - (usable === undefined ? this.total : total);
     return best;
   }
 }

@@ -7,6 +7,7 @@
 //                  └── error / timeout / reset ──► destroyed ◄── peer close / idle timeout / max requests
 
 import net from 'node:net';
+import tls from 'node:tls';
 import { ChunkedDecoder } from '../codec/http1/chunked-decoder.js';
 import { findHeadEnd } from '../codec/http1/head-end.js';
 import { parseErrorText } from '../codec/http1/parse-error.js';
@@ -31,6 +32,12 @@ export interface UpstreamHandler {
   onUpstreamError(err: MosnWorkerError, responseStarted: boolean, retriable: boolean): void;
   /** The upstream socket drained: request body forwarding may resume. */
   onUpstreamDrain(): void;
+  /**
+   * The upstream switched protocols (101) for a request that asked to (a WebSocket handshake).
+   * The socket is the handler's from now on (no longer in the pool, no listeners of ours), with
+   * `rest`: the bytes that followed the 101 head. Without this method a 101 is a protocol error.
+   */
+  onUpstreamUpgrade?(head: ResponseHead, socket: net.Socket, rest: Buffer): void;
 }
 
 const R_IDLE = 0;
@@ -47,6 +54,8 @@ export class UpstreamConnection {
   /** When it went back to the pool (ms since epoch), for the idle timeout. */
   idleSince = 0;
   destroyed = false;
+  /** An exchange is counted in the pool's requests in flight. */
+  private inFlight = false;
   private connected = false;
   private handler: UpstreamHandler | null = null;
   private state = R_IDLE;
@@ -63,9 +72,10 @@ export class UpstreamConnection {
 
   constructor(readonly pool: ConnectionPool) {
     this.chunked = new ChunkedDecoder(pool.limits.maxChunkMetaBytes);
-    const socket = net.connect({ host: pool.host.host, port: pool.host.port, noDelay: true });
+    // With TLS the connection counts as up once the handshake (and the certificate check) is done.
+    const socket = pool.tls === undefined ? net.connect({ host: pool.host.host, port: pool.host.port, noDelay: true }) : tlsConnect(pool);
     this.socket = socket;
-    socket.on('connect', () => this.onConnect());
+    socket.on(pool.tls === undefined ? 'connect' : 'secureConnect', () => this.onConnect());
     socket.on('data', (chunk: Buffer) => {
       try {
         this.onData(chunk);
@@ -97,6 +107,10 @@ export class UpstreamConnection {
   send(handler: UpstreamHandler, head: string, body: Buffer | undefined, noResponseBody: boolean): boolean {
     this.handler = handler;
     this.requests++;
+    if (!this.inFlight) {
+      this.inFlight = true;
+      this.pool.requestStarted();
+    }
     this.state = R_HEAD;
     this.noBody = noResponseBody;
     this.gotBytes = false;
@@ -121,6 +135,7 @@ export class UpstreamConnection {
   /** The exchange is over. Back to the pool when the whole request was sent and the response allows it. */
   detach(requestComplete: boolean): void {
     this.handler = null;
+    this.endExchange();
     if (this.destroyed) return;
     if (requestComplete && this.state === R_DONE && this.reusable && this.connected) {
       this.state = R_IDLE;
@@ -134,9 +149,28 @@ export class UpstreamConnection {
     if (this.destroyed) return;
     this.destroyed = true;
     this.handler = null;
+    this.endExchange();
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     this.socket.destroy();
     this.pool.remove(this);
+  }
+
+  private endExchange(): void {
+    if (!this.inFlight) return;
+    this.inFlight = false;
+    this.pool.requestEnded();
+  }
+
+  /** Gives the socket away (protocol upgrade): out of the pool, our listeners removed, never reused. */
+  private handOver(): net.Socket {
+    this.destroyed = true;
+    this.handler = null;
+    this.endExchange();
+    if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
+    const socket = this.socket;
+    for (const event of ['connect', 'secureConnect', 'data', 'end', 'error', 'close', 'drain']) socket.removeAllListeners(event);
+    this.pool.remove(this);
+    return socket;
   }
 
   private onConnect(): void {
@@ -175,7 +209,10 @@ export class UpstreamConnection {
       if (err !== 0) return this.fail('protocol', parseErrorText(err));
       pos = headEnd;
       if (head.status < 200) {
-        if (head.status === 101) return this.fail('protocol', 'unexpected 101 Switching Protocols');
+        if (head.status === 101) {
+          if (handler.onUpstreamUpgrade === undefined) return this.fail('protocol', 'unexpected 101 Switching Protocols');
+          return handler.onUpstreamUpgrade(head, this.handOver(), buf.subarray(headEnd));
+        }
         handler.onUpstreamInformational(head);
         if (this.handler !== handler) return;
         continue;
@@ -202,6 +239,7 @@ export class UpstreamConnection {
       }
       if (this.state === R_DONE && bodyEnd < buf.length) this.reusable = false; // bytes past the response
       this.headDelivered = true;
+      this.pool.reportOutcome(head.status < 500);
       handler.onUpstreamHead(head, buf, pos, bodyEnd);
       if (this.state === R_DONE && this.handler === handler) handler.onUpstreamEnd();
       return;
@@ -272,6 +310,8 @@ export class UpstreamConnection {
       return;
     }
     this.destroyed = true;
+    this.handler = null;
+    this.endExchange();
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     this.pool.remove(this);
   }
@@ -290,6 +330,8 @@ export class UpstreamConnection {
     const started = this.headDelivered;
     this.destroy();
     if (handler === null) return;
+    // A reused connection the upstream had just closed is the keep-alive race, not a sick host.
+    if (!retriable) this.pool.reportOutcome(false);
     const where = 'cluster "' + this.pool.clusterName + '" host ' + this.pool.host.address;
     const err =
       kind === 'connect'
@@ -299,4 +341,10 @@ export class UpstreamConnection {
           : new MosnWorkerError('MOSN_ERR_UPSTREAM_PROTOCOL', 'upstream protocol error: ' + where + ': ' + reason, { cause });
     handler.onUpstreamError(err, started, retriable);
   }
+}
+
+function tlsConnect(pool: ConnectionPool): tls.TLSSocket {
+  const socket = tls.connect({ ...pool.tls, host: pool.host.host, port: pool.host.port });
+  socket.setNoDelay(true);
+  return socket;
 }

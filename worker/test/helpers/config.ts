@@ -73,6 +73,7 @@ export function httpListener(name: string, routerName: string): ListenerConfig {
       { filters: [{ type: 'proxy', config: { downstream_protocol: 'Http1', upstream_protocol: 'Http1', router_config_name: routerName } }] },
     ],
     stream_filters: [],
+    access_logs: [],
   };
 }
 
@@ -85,6 +86,7 @@ export function tcpListener(name: string, clusterName: string, idleTimeoutMs = 0
     bind_port: true,
     filter_chains: [{ filters: [{ type: 'tcp_proxy', config: { cluster: clusterName, idle_timeout: idleTimeoutMs } }] }],
     stream_filters: [],
+    access_logs: [],
   };
 }
 

@@ -25,6 +25,9 @@ export async function startCommand(options: StartOptions): Promise<number> {
   const onTerm = (): void => void supervisor.stop(true);
   const onInt = (): void => void supervisor.stop(false);
   const onHup = (): void => void supervisor.reload().catch(() => undefined);
+  // SIGUSR1: logging plugins reopen their files (logrotate's postrotate), as nginx does.
+  const onUsr1 = (): void => void supervisor.reopenLogs();
+  process.on('SIGUSR1', onUsr1);
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
   process.on('SIGHUP', onHup);
@@ -44,5 +47,6 @@ export async function startCommand(options: StartOptions): Promise<number> {
   process.off('SIGTERM', onTerm);
   process.off('SIGINT', onInt);
   process.off('SIGHUP', onHup);
+  process.off('SIGUSR1', onUsr1);
   return EXIT.ok;
 }

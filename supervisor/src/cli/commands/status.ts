@@ -21,13 +21,14 @@ export function formatStatus(status: StatusResult, now: number): string {
   const head =
     `supervisor pid ${s.pid}, ${s.state}, generation ${s.generation}, up ${formatUptime(now - s.startedAt)}, version ${s.version}\n` +
     `config ${s.configPath}\n` +
-    `served ${s.totals.requests} requests on ${s.totals.connections} connections; reloads ${s.reloads.ok} ok, ${s.reloads.failed} failed\n`;
+    `served ${s.totals.requests} requests on ${s.totals.connections} connections; reloads ${s.reloads.ok} ok, ${s.reloads.failed} failed\n` +
+    `access log records dropped: ${s.totals.accessLogDropped}\n`;
   const listeners = formatTable(
     ['LISTENER', 'ADDRESS', 'PORT'],
     status.listeners.map((l) => [l.name, l.address, String(l.port)]),
   );
   const workers = formatTable(
-    ['WORKER', 'PID', 'GEN', 'STATE', 'UPTIME', 'CONNS', 'CONNS TOTAL', 'REQUESTS', 'RESTARTS'],
+    ['WORKER', 'PID', 'GEN', 'STATE', 'UPTIME', 'CONNS', 'CONNS TOTAL', 'REQUESTS', 'LOG DROPS', 'RESTARTS'],
     status.workers.map((w) => [
       String(w.id),
       String(w.pid),
@@ -37,6 +38,7 @@ export function formatStatus(status: StatusResult, now: number): string {
       String(w.connectionsActive),
       String(w.connectionsTotal),
       String(w.requestsTotal),
+      String(w.accessLogDropped),
       String(w.restarts),
     ]),
   );

@@ -14,6 +14,8 @@ export interface UpstreamHeadOptions {
   clientAddress: string;
   /** "x-forwarded-for: <client>\r\nx-forwarded-proto: http\r\n", prepared once per connection. */
   forwardedLines: string;
+  /** The client connection is TLS (x-forwarded-proto: https). */
+  secure?: boolean;
   /** Set when the request had no X-Request-Id and we generated one. */
   generatedRequestId: string | undefined;
   /** Complete header lines added by stream filters (the client's fields of those names are dropped). */
@@ -57,9 +59,10 @@ export function buildUpstreamRequestHead(req: RequestHead, o: UpstreamHeadOption
   head +=
     req.forwardedFor === ''
       ? o.forwardedLines
-      : 'x-forwarded-for: ' + req.forwardedFor + ', ' + o.clientAddress + '\r\nx-forwarded-proto: http\r\n';
+      : 'x-forwarded-for: ' + req.forwardedFor + ', ' + o.clientAddress + (o.secure === true ? '\r\nx-forwarded-proto: https\r\n' : '\r\nx-forwarded-proto: http\r\n');
   if (o.generatedRequestId !== undefined) head += 'x-request-id: ' + o.generatedRequestId + '\r\n';
   if (req.teTrailers) head += 'te: trailers\r\n';
+  if (req.websocket) head += 'connection: upgrade\r\nupgrade: ' + req.upgradeValue + '\r\n';
   if (o.extraLines !== undefined) head += o.extraLines;
   return head + '\r\n';
 }
@@ -68,7 +71,12 @@ export function buildUpstreamRequestHead(req: RequestHead, o: UpstreamHeadOption
  * The head we send downstream for an upstream response. `connection` is what we announce:
  * 'close' when this is the connection's last response, 'keep-alive' for an HTTP/1.0 client we keep.
  */
-export function buildDownstreamResponseHead(res: ResponseHead, connection: 'close' | 'keep-alive' | undefined): string {
+export function buildDownstreamResponseHead(
+  res: ResponseHead,
+  connection: 'close' | 'keep-alive' | undefined,
+  /** Complete field lines to add (a route's response_headers_to_add). */
+  extraLines = '',
+): string {
   let head: string;
   let runStart: number;
   if (res.minor === 1) {
@@ -80,7 +88,7 @@ export function buildDownstreamResponseHead(res: ResponseHead, connection: 'clos
   }
   head = keptLines(head, res.raw, res.fields, runStart, res.fieldsEnd, -1);
   if (connection !== undefined) head += 'connection: ' + connection + '\r\n';
-  return head + '\r\n';
+  return head + extraLines + '\r\n';
 }
 
 /** A response the proxy makes itself (errors, direct responses): a short plain-text body. */

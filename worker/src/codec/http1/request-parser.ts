@@ -41,8 +41,15 @@ export class RequestHead {
   expectContinue = false;
   /** TE contains "trailers" (the only TE value a proxy forwards). */
   teTrailers = false;
-  /** The client asked for a protocol upgrade; we answer as if it had not (for now). */
+  /** The client sent Upgrade (dropped, unless this is a WebSocket handshake). */
   upgrade = false;
+  /** The Upgrade value as sent. */
+  upgradeValue = '';
+  /**
+   * A WebSocket handshake (RFC 6455 §4.1: HTTP/1.1 GET, Upgrade: websocket, Connection: upgrade):
+   * the upgrade is asked of the upstream, and a 101 turns the exchange into a tunnel.
+   */
+  websocket = false;
   /** X-Forwarded-For values as received, joined with ", ", or '' when absent. */
   forwardedFor = '';
   /** First X-Request-Id value, or '' when absent. */
@@ -60,6 +67,8 @@ export class RequestHead {
     this.expectContinue = false;
     this.teTrailers = false;
     this.upgrade = false;
+    this.upgradeValue = '';
+    this.websocket = false;
     this.forwardedFor = '';
     this.requestId = '';
   }
@@ -163,6 +172,7 @@ function classifyFields(h: RequestHead): 0 | ParseErrorCode {
   let connectionTokens: string[] | undefined;
   let connectionClose = false;
   let connectionKeepAlive = false;
+  let connectionUpgrade = false;
   for (let k = 0, n = h.fields.count; k < n; k++) {
     const v = values[k] as string;
     switch (lnames[k]) {
@@ -188,8 +198,10 @@ function classifyFields(h: RequestHead): 0 | ParseErrorCode {
         for (const token of splitTokens(v)) {
           if (token === 'close') connectionClose = true;
           else if (token === 'keep-alive') connectionKeepAlive = true;
-          else if (isToken(token)) (connectionTokens ??= []).push(token);
-          else return ParseError.BAD_HEADER_VALUE;
+          else if (isToken(token)) {
+            if (token === 'upgrade') connectionUpgrade = true;
+            (connectionTokens ??= []).push(token);
+          } else return ParseError.BAD_HEADER_VALUE;
         }
         drop[k] = true;
         break;
@@ -199,6 +211,7 @@ function classifyFields(h: RequestHead): 0 | ParseErrorCode {
         break;
       case 'upgrade':
         h.upgrade = true;
+        h.upgradeValue = h.upgradeValue === '' ? v : h.upgradeValue + ', ' + v;
         drop[k] = true;
         break;
       case 'keep-alive':
@@ -224,6 +237,7 @@ function classifyFields(h: RequestHead): 0 | ParseErrorCode {
     h.fields.dropNamed(connectionTokens.filter((t) => t !== 'host' && t !== 'content-length' && t !== 'transfer-encoding'));
   }
   h.keepAlive = h.minor === 1 ? !connectionClose : connectionKeepAlive && !connectionClose;
+  if (h.upgrade && connectionUpgrade && h.minor === 1 && h.method === 'GET' && h.upgradeValue.toLowerCase() === 'websocket') h.websocket = true;
   return 0;
 }
 

@@ -23,9 +23,12 @@ export class ResponseHead {
   transferEncoding = '';
   /** The upstream lets us reuse the connection after this response. */
   keepAlive = true;
+  /** The Upgrade value (dropped from the forwarded fields; a 101 re-adds it). */
+  upgrade = '';
 
   reset(): void {
     this.fields.reset();
+    this.upgrade = '';
     this.contentLength = -1;
     this.chunked = false;
     this.transferEncoding = '';
@@ -94,10 +97,13 @@ function classifyFields(h: ResponseHead, maxFields: number): 0 | ParseErrorCode 
         }
         drop[k] = true;
         break;
+      case 'upgrade':
+        h.upgrade = v;
+        drop[k] = true;
+        break;
       case 'keep-alive':
       case 'proxy-connection':
       case 'trailer':
-      case 'upgrade':
       case 'te':
         drop[k] = true;
         break;

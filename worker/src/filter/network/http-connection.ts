@@ -27,6 +27,8 @@ import type { HttpProxyContext } from './http-proxy.js';
 import { InputBuffer } from './input-buffer.js';
 import { RequestBodyFramer } from './request-body.js';
 import { ProxyStream } from './proxy-stream.js';
+import { newNotes, type ExchangeNotes, type ExchangeView } from '../../access-log/access-log-recorder.js';
+import type { ResponseHead } from '../../codec/http1/response-parser.js';
 
 
 /** During a drain, an idle keep-alive connection is closed only once idle this long (see drain()). */
@@ -39,6 +41,8 @@ export class HttpConnection implements TrackedConnection {
   readonly ctx: HttpProxyContext;
   readonly socket: net.Socket;
   readonly clientAddress: string;
+  /** The connection is TLS (terminated by the listener). */
+  readonly secure: boolean;
   /** X-Forwarded-For / -Proto lines for requests that carry none, built once per connection. */
   readonly forwardedLines: string;
   readonly req = new RequestHead();
@@ -49,6 +53,12 @@ export class HttpConnection implements TrackedConnection {
   /** The response in progress is the last one on this connection. */
   responseClose = false;
   draining = false;
+  /** Status of the response in progress (set by whoever answers: the proxy stream or localReply). */
+  responseStatus = 0;
+  /** The upstream's response head, while its response is relayed (for %RESP.name% in access logs). */
+  responseHead: ResponseHead | null = null;
+  /** What the access log needs of the exchange in progress; null when the listener does not log. */
+  readonly notes: ExchangeNotes | null;
   private readonly stream: ProxyStream;
   private readonly tracker: ConnectionTracker;
   private readonly input = new InputBuffer();
@@ -64,6 +74,8 @@ export class HttpConnection implements TrackedConnection {
   private headTimer: NodeJS.Timeout;
   private headTimerMs: number;
   private drainTimer: NodeJS.Timeout | undefined;
+  /** After a protocol upgrade (WebSocket): the upstream socket bytes are relayed to and from. */
+  private tunnel: net.Socket | null = null;
   /** When the connection last became idle (accepted, or a response finished). */
   private idleSince = Date.now();
 
@@ -72,8 +84,10 @@ export class HttpConnection implements TrackedConnection {
     this.socket = socket;
     this.tracker = tracker;
     this.clientAddress = socket.remoteAddress ?? '';
-    this.forwardedLines = 'x-forwarded-for: ' + this.clientAddress + '\r\nx-forwarded-proto: http\r\n';
+    this.secure = (socket as { encrypted?: boolean }).encrypted === true;
+    this.forwardedLines = 'x-forwarded-for: ' + this.clientAddress + (this.secure ? '\r\nx-forwarded-proto: https\r\n' : '\r\nx-forwarded-proto: http\r\n');
     this.body = new RequestBodyFramer(ctx.limits.maxChunkMetaBytes);
+    this.notes = ctx.accessLog === undefined ? null : newNotes();
     this.stream = new ProxyStream(this);
     this.getHeader = (lname) => this.req.fields.get(lname);
     this.headTimerMs = ctx.limits.headerTimeoutMs;
@@ -171,6 +185,21 @@ export class HttpConnection implements TrackedConnection {
     this.requestCount++;
     this.resState = X_ACTIVE;
     this.responseClose = false;
+    this.responseStatus = 0;
+    this.responseHead = null;
+    const notes = this.notes;
+    if (notes !== null) {
+      notes.startTime = Date.now();
+      notes.t0 = performance.now();
+      notes.requestDoneAt = req.bodyKind === BodyKind.NONE ? notes.t0 : -1;
+      notes.responseHeadAt = -1;
+      // Bytes of pipelined requests read ahead are in bytesRead too: what is buffered is not ours.
+      notes.bytesReadAtStart = this.socket.bytesRead - this.input.length;
+      notes.bytesWrittenAtStart = this.socket.bytesWritten;
+      notes.upstreamHost = '';
+      notes.responseFlag = '';
+      notes.requestId = '';
+    }
     if (req.bodyKind === BodyKind.NONE) {
       this.reqState = RS_DONE;
     } else {
@@ -205,6 +234,7 @@ export class HttpConnection implements TrackedConnection {
   }
 
   onRequestComplete(): void {
+    if (this.notes !== null) this.notes.requestDoneAt = performance.now();
     this.unpause(P_UPSTREAM);
     if (this.resState === X_DONE) this.finishExchange();
     else this.stream.onRequestComplete();
@@ -241,7 +271,8 @@ export class HttpConnection implements TrackedConnection {
 
   /** Whether the response about to start must be the last on this connection. */
   mustCloseAfterResponse(): boolean {
-    return !this.req.keepAlive || this.draining || this.readEnded || this.reqState !== RS_DONE;
+    const max = this.ctx.limits.maxRequestsPerConnection;
+    return !this.req.keepAlive || this.draining || this.readEnded || this.reqState !== RS_DONE || (max > 0 && this.requestCount >= max);
   }
 
   /** A response made by the proxy (errors, direct responses) for the current request. */
@@ -250,6 +281,8 @@ export class HttpConnection implements TrackedConnection {
     if (this.reqState === RS_BODY && this.takeBufferedBody() === null) return;
     const close = this.mustCloseAfterResponse();
     const connection = close ? 'close' : this.req.minor === 0 ? 'keep-alive' : undefined;
+    this.responseStatus = status;
+    if (this.notes !== null) this.notes.responseHeadAt = performance.now();
     this.socket.write(buildLocalResponse(status, body, connection, undefined, this.req.method === 'HEAD', extraLines));
     this.responseClose = close;
     this.onResponseComplete();
@@ -257,8 +290,30 @@ export class HttpConnection implements TrackedConnection {
 
   onResponseComplete(): void {
     this.resState = X_DONE;
+    if (this.notes !== null) this.ctx.accessLog?.record(this.exchangeView(), performance.now());
     if (this.reqState === RS_DONE) this.finishExchange();
     else this.closeGracefully(); // the rest of the request body is discarded while lingering
+  }
+
+  /** The exchange as the access log reads it (only built on listeners that log). */
+  private exchangeView(): ExchangeView {
+    const req = this.req;
+    const socket = this.socket;
+    const head = this.responseHead;
+    return {
+      notes: this.notes as ExchangeNotes,
+      method: req.method,
+      path: req.path,
+      minor: req.minor,
+      requestId: req.requestId,
+      status: this.responseStatus,
+      bytesRead: socket.bytesRead - this.input.length,
+      bytesWritten: socket.bytesWritten,
+      downstreamLocal: (socket.localAddress ?? '') + ':' + String(socket.localPort ?? ''),
+      downstreamRemote: this.clientAddress + ':' + String(socket.remotePort ?? ''),
+      requestHeader: (lname) => req.fields.get(lname),
+      responseHeader: (lname) => head?.fields.get(lname),
+    };
   }
 
   private finishExchange(): void {
@@ -376,12 +431,57 @@ export class HttpConnection implements TrackedConnection {
   private onClose(): void {
     this.closed = true;
     this.closing = true;
+    if (this.tunnel !== null) this.tunnel.destroy();
     clearTimeout(this.headTimer);
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
     this.stream.abort();
     this.input.clear();
     this.ctx.stats.connectionsActive--;
     this.tracker.remove(this);
+  }
+
+  // ── tunnel (after a 101 Switching Protocols) ─────────────────────────────────────────────
+
+  /**
+   * Writes the 101 head, then relays bytes both ways between the client and `upstream` until
+   * either side closes. An end (FIN) is passed on as an end, so each side sees the other close
+   * cleanly; a reset or error on either side destroys both. `idleMs` > 0 closes a silent tunnel.
+   */
+  startTunnel(head: string, upstream: net.Socket, rest: Buffer, idleMs: number): void {
+    const down = this.socket;
+    this.tunnel = upstream;
+    this.ctx.stats.tunnelsTotal++;
+    clearTimeout(this.headTimer);
+    // HTTP is over on this connection: the relay takes the socket's events.
+    down.removeAllListeners('data');
+    down.removeAllListeners('end');
+    down.removeAllListeners('drain');
+    this.pauseMask = 0;
+    down.write(head, 'latin1');
+    if (rest.length > 0) down.write(rest);
+    // Bytes the client sent right after its handshake already belong to the new protocol.
+    if (this.input.length > 0) {
+      upstream.write(Buffer.from(this.input.buf.subarray(this.input.start, this.input.end)));
+      this.input.clear();
+    }
+    upstream.setNoDelay(true);
+    down.pipe(upstream);
+    upstream.pipe(down);
+    upstream.on('error', (err: Error) => {
+      this.ctx.logger.debug({ client: this.clientAddress, err: (err as NodeJS.ErrnoException).code ?? err.message }, 'tunnel upstream error');
+      down.destroy();
+    });
+    upstream.on('close', () => {
+      if (!down.writableEnded) down.destroy();
+    });
+    if (idleMs > 0) {
+      down.setTimeout(idleMs, () => {
+        this.ctx.logger.debug({ client: this.clientAddress, idleMs }, 'tunnel idle timeout');
+        down.destroy();
+      });
+    }
+    down.resume();
+    upstream.resume();
   }
 
   // ── flow control ──────────────────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import type { ClusterManager } from '../../upstream/cluster-manager.js';
 import { HttpConnection } from './http-connection.js';
 import type { RequestIdGenerator } from './request-id.js';
 import type { StreamFilterChain } from '../stream/stream-filter-chain.js';
+import type { AccessLogRecorder } from '../../access-log/access-log-recorder.js';
 
 /** What every connection of one `proxy` listener shares. */
 export interface HttpProxyContext {
@@ -24,6 +25,8 @@ export interface HttpProxyContext {
   readonly logger: Logger;
   /** The listener's stream filters (auth, plugin checks); undefined when it has none. */
   readonly streamFilters: StreamFilterChain | undefined;
+  /** The listener's access logs; undefined when it has none (then nothing is noted per request). */
+  readonly accessLog: AccessLogRecorder | undefined;
 }
 
 /** The per-listener factory: takes each accepted socket. */

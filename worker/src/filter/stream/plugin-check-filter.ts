@@ -2,7 +2,7 @@
 // upstream. When the plugin cannot answer (down, restarting, slow, failing), the filter's failure
 // mode decides: `closed` answers `failure_status`, `open` lets the request through, marked and counted.
 import type { Logger } from 'pino';
-import type { StreamFilterConfig } from '@mosn/config';
+import type { CheckFilterConfig } from '@mosn/config';
 import type { CheckRequestParams, CheckRequestResult } from '@mosn/ipc-protocol';
 import type { PluginClient } from '../../plugin/plugin-client.js';
 import { DecisionCache } from './decision-cache.js';
@@ -32,7 +32,7 @@ export class PluginCheckFilter {
   readonly #cache: DecisionCache<FilterDecision> | undefined;
 
   constructor(
-    private readonly config: StreamFilterConfig,
+    private readonly config: CheckFilterConfig,
     private readonly client: PluginClient,
     private readonly logger: Logger,
   ) {

@@ -2,26 +2,52 @@ import type { Logger } from 'pino';
 import type { StreamFilterConfig } from '@mosn/config';
 import type { CheckRequestParams } from '@mosn/ipc-protocol';
 import { MosnWorkerError } from '../../errors.js';
+import type { PluginClient } from '../../plugin/plugin-client.js';
 import type { PluginClients } from '../../plugin/plugin-clients.js';
 import { NO_HEADERS, prepareHeaders } from './header-lines.js';
+import { LocalRateLimitFilter } from './local-rate-limit-filter.js';
 import { PluginCheckFilter, type FilterDecision } from './plugin-check-filter.js';
+import { RateLimitFilter } from './rate-limit-filter.js';
 
 const CONTINUE: FilterDecision = Object.freeze({ action: 'continue', headersToAdd: undefined, upstream: NO_HEADERS });
 
+/** A filter that decides requests; `access_log` only observes and lives beside the chain. */
+export type DecisionFilter = PluginCheckFilter | RateLimitFilter | LocalRateLimitFilter;
+
 /**
- * A listener's stream filters, in config order. The first `respond` wins; the headers each
- * `continue` asks for are merged (later filters override earlier ones). The chain is data, built
- * once per config; deciding a request is one small loop.
+ * A listener's deciding stream filters, in config order. The first `respond` wins; the headers
+ * each `continue` asks for are merged (later filters override earlier ones). The chain is data,
+ * built once per config; deciding a request is one small loop.
+ *
+ *   cached():  every check filter has a cached decision and no filter needs an RPC
+ *              → decided in this tick (token buckets taken in order), no promise
+ *   decide():  otherwise, filter by filter, awaiting those that ask a plugin
  */
 export class StreamFilterChain {
-  readonly filters: PluginCheckFilter[];
+  readonly filters: DecisionFilter[];
+  /** A global rate limit always asks its plugin: no synchronous path. */
+  readonly #alwaysAsks: boolean;
 
   constructor(configs: readonly StreamFilterConfig[], clients: PluginClients, logger: Logger) {
-    this.filters = configs.map((config) => {
-      const client = clients.get(config.config.plugin);
-      if (client === undefined) throw new MosnWorkerError('MOSN_ERR_WORKER_CONFIG', `stream filter "${config.type}" names plugin "${config.config.plugin}", which is not configured`);
-      return new PluginCheckFilter(config, client, logger.child({ component: 'stream-filter', filter: config.type }));
-    });
+    this.filters = [];
+    for (const config of configs) {
+      const log = logger.child({ component: 'stream-filter', filter: config.type });
+      switch (config.type) {
+        case 'auth':
+        case 'plugin':
+          this.filters.push(new PluginCheckFilter(config, clientFor(config.type, config.config.plugin, clients), log));
+          break;
+        case 'rate_limit':
+          this.filters.push(new RateLimitFilter(config.config, clientFor(config.type, config.config.plugin, clients), log));
+          break;
+        case 'local_rate_limit':
+          this.filters.push(new LocalRateLimitFilter(config.config));
+          break;
+        case 'access_log':
+          break;
+      }
+    }
+    this.#alwaysAsks = this.filters.some((f) => f instanceof RateLimitFilter);
   }
 
   get empty(): boolean {
@@ -29,16 +55,27 @@ export class StreamFilterChain {
   }
 
   /**
-   * When every filter has a cached decision for this request, the combined decision, decided
-   * synchronously (the request goes on in the same tick, as without filters); otherwise undefined.
+   * When the request can be decided in this tick (see above), the combined decision; otherwise
+   * undefined, and nothing was taken (no token bucket touched), so decide() starts afresh.
    */
   cached(method: string, path: string, fields: { get(lname: string): string | undefined; count: number; lnames: readonly string[] }): FilterDecision | undefined {
-    const decisions: FilterDecision[] = [];
-    for (const filter of this.filters) {
+    if (this.#alwaysAsks) return undefined;
+    const filters = this.filters;
+    let found: (FilterDecision | undefined)[] | undefined;
+    for (let i = 0; i < filters.length; i++) {
+      const filter = filters[i] as DecisionFilter;
+      if (!(filter instanceof PluginCheckFilter)) continue;
       const header = filter.cacheHeader;
       if (header === undefined || repeated(fields, header)) return undefined;
       const decision = filter.cached(method, path, fields.get(header));
       if (decision === undefined) return undefined;
+      found ??= new Array<FilterDecision | undefined>(filters.length);
+      found[i] = decision;
+    }
+    const decisions: FilterDecision[] = [];
+    for (let i = 0; i < filters.length; i++) {
+      const filter = filters[i] as DecisionFilter;
+      const decision = filter instanceof LocalRateLimitFilter ? filter.take() : (found?.[i] as FilterDecision);
       if (decision.action === 'respond') return decision;
       decisions.push(decision);
     }
@@ -48,7 +85,7 @@ export class StreamFilterChain {
   async decide(request: CheckRequestParams): Promise<FilterDecision> {
     const decisions: FilterDecision[] = [];
     for (const filter of this.filters) {
-      const decision = await filter.decide(request);
+      const decision = filter instanceof LocalRateLimitFilter ? filter.take() : await filter.decide(request);
       if (decision.action === 'respond') return decision;
       decisions.push(decision);
     }
@@ -63,6 +100,12 @@ export class StreamFilterChain {
     const headersToAdd = Object.assign({}, ...adding.map((d) => (d.action === 'continue' ? d.headersToAdd : undefined))) as Record<string, string>;
     return { action: 'continue', headersToAdd, upstream: prepareHeaders(headersToAdd, () => undefined) };
   }
+}
+
+function clientFor(type: string, plugin: string, clients: PluginClients): PluginClient {
+  const client = clients.get(plugin);
+  if (client === undefined) throw new MosnWorkerError('MOSN_ERR_WORKER_CONFIG', `stream filter "${type}" names plugin "${plugin}", which is not configured`);
+  return client;
 }
 
 /** Whether a header appears more than once (then the joined value is what the plugin sees). */

@@ -1,0 +1,147 @@
+// A worker's access log records on their way to one logging plugin. Forwarding only appends to a
+// bounded queue; batches leave on a timer or when full, as notifications nobody waits for.
+//
+//   push(record) ──► queue (≤ queue_size; when full the oldest tenth is dropped, counted)
+//                      │ batch_size records, or flush_interval elapsed
+//                      ▼
+//                 plugin connected and keeping up? ──no──► stays queued (retried next flush)
+//                      │ yes: sent as plugin/logRecords {seq}, kept as "unacknowledged"
+//                      ▼
+//                 plugin/logRecordsAck {seq, written} ──► forgotten (written: false → dropped)
+//                 connection lost ──► every unacknowledged batch counted as dropped, never resent
+//
+// So a record is written at most once, and every record that may be lost is counted.
+import type { AccessLogRecord, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
+import type { Logger } from 'pino';
+import type { PluginClient } from '../plugin/plugin-client.js';
+
+export interface AccessLogBatcherOptions {
+  readonly batchSize: number;
+  readonly flushIntervalMs: number;
+  readonly queueSize: number;
+  readonly workerId: number;
+}
+
+export interface AccessLogCounters {
+  /** Records handed to the batcher. */
+  records: number;
+  /** Records sent to the plugin (some may still await their acknowledgement). */
+  sent: number;
+  /** Records the plugin acknowledged as written. */
+  written: number;
+  /** Records dropped: queue full, plugin away too long, unacknowledged when it went, or not written. */
+  dropped: number;
+}
+
+export class AccessLogBatcher {
+  readonly counters: AccessLogCounters = { records: 0, sent: 0, written: 0, dropped: 0 };
+  readonly #targets: AccessLogTarget[] = [];
+  readonly #targetIndex = new Map<string, number>();
+  #queue: AccessLogRecord[] = [];
+  readonly #unacked = new Map<number, number>();
+  #unackedRecords = 0;
+  #seq = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #flushScheduled = false;
+  #closed = false;
+
+  constructor(
+    private readonly client: PluginClient,
+    private readonly options: AccessLogBatcherOptions,
+    private readonly logger: Logger,
+  ) {
+    client.onLogRecords({ acked: (ack) => this.#acked(ack), connectionLost: () => this.#connectionLost() });
+  }
+
+  /** The index records use for this log target (the same path and format share one). */
+  target(path: string, format: string | undefined): number {
+    const key = path + '\0' + (format ?? '');
+    let index = this.#targetIndex.get(key);
+    if (index === undefined) {
+      index = this.#targets.length;
+      this.#targets.push(format === undefined ? { path } : { path, format });
+      this.#targetIndex.set(key, index);
+    }
+    return index;
+  }
+
+  push(record: AccessLogRecord): void {
+    if (this.#closed) return;
+    this.counters.records += 1;
+    const queue = this.#queue;
+    if (queue.length >= this.options.queueSize) {
+      // Drop the oldest tenth at once: one splice, not one shift per record while the plugin is away.
+      const drop = Math.max(1, Math.floor(this.options.queueSize / 10));
+      queue.splice(0, drop);
+      this.counters.dropped += drop;
+    }
+    queue.push(record);
+    if (queue.length >= this.options.batchSize) {
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(this.#flush);
+      }
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#flushScheduled = false;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const { batchSize, queueSize } = this.options;
+    while (this.#queue.length > 0) {
+      // The plugin is not acknowledging: hold back rather than pile batches into its socket.
+      if (this.#unackedRecords >= queueSize) break;
+      const records = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
+      const seq = this.#seq + 1;
+      const params = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records };
+      if (!this.client.sendLogRecords(params)) break;
+      this.#seq = seq;
+      this.#unacked.set(seq, records.length);
+      this.#unackedRecords += records.length;
+      this.counters.sent += records.length;
+      if (records === this.#queue) this.#queue = [];
+      else this.#queue.splice(0, records.length);
+    }
+    if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
+  };
+
+  #acked(ack: LogRecordsAckParams): void {
+    const count = this.#unacked.get(ack.seq);
+    if (count === undefined) return; // already counted as lost when its connection went
+    this.#unacked.delete(ack.seq);
+    this.#unackedRecords -= count;
+    if (ack.written) this.counters.written += count;
+    else this.counters.dropped += count;
+    // Room again: send what waited.
+    if (this.#queue.length > 0 && !this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  #connectionLost(): void {
+    if (this.#unackedRecords === 0) return;
+    this.logger.warn(
+      { records: this.#unackedRecords, batches: this.#unacked.size },
+      'logging plugin connection lost with batches not yet acknowledged; counting them as dropped (never sent twice)',
+    );
+    this.counters.dropped += this.#unackedRecords;
+    this.#unacked.clear();
+    this.#unackedRecords = 0;
+  }
+
+  /** Sends what it can now (drain, stop); whatever cannot go is counted as dropped. */
+  close(): void {
+    this.#flush();
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.counters.dropped += this.#queue.length;
+    this.#queue = [];
+  }
+}

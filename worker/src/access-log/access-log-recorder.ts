@@ -1,0 +1,98 @@
+// One listener's access logs: at the end of each exchange, one record per configured log, built
+// from what the connection noted along the way (cheap fields only; the plugin does the formatting).
+import type { AccessLogConfig } from '@mosn/config';
+import type { AccessLogRecord } from '@mosn/ipc-protocol';
+import type { AccessLogBatcher } from './access-log-batcher.js';
+
+/** What an HttpConnection notes about the exchange in progress, when its listener logs. */
+export interface ExchangeNotes {
+  startTime: number;
+  /** performance.now() at the start; durations are relative to it. */
+  t0: number;
+  requestDoneAt: number;
+  responseHeadAt: number;
+  bytesReadAtStart: number;
+  bytesWrittenAtStart: number;
+  upstreamHost: string;
+  responseFlag: string;
+  /** The request id sent upstream (the client's, or the one generated); "" before that. */
+  requestId: string;
+}
+
+/** Reads of the exchange the recorder needs; HttpConnection provides them. */
+export interface ExchangeView {
+  readonly notes: ExchangeNotes;
+  readonly method: string;
+  readonly path: string;
+  readonly minor: number;
+  readonly requestId: string;
+  readonly status: number;
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+  readonly downstreamLocal: string;
+  readonly downstreamRemote: string;
+  requestHeader(lname: string): string | undefined;
+  responseHeader(lname: string): string | undefined;
+}
+
+interface LogPlan {
+  readonly target: number;
+  readonly requestHeaders: readonly string[];
+  readonly responseHeaders: readonly string[];
+}
+
+export class AccessLogRecorder {
+  readonly #plans: LogPlan[];
+
+  constructor(
+    logs: readonly AccessLogConfig[],
+    private readonly batcher: AccessLogBatcher,
+  ) {
+    this.#plans = logs.map((log) => ({
+      target: batcher.target(log.log_path, log.log_format),
+      requestHeaders: log.request_headers,
+      responseHeaders: log.response_headers,
+    }));
+  }
+
+  record(x: ExchangeView, now: number): void {
+    const n = x.notes;
+    for (const plan of this.#plans) {
+      const record: AccessLogRecord = {
+        log: plan.target,
+        startTime: n.startTime,
+        requestReceivedDuration: n.requestDoneAt < 0 ? -1 : n.requestDoneAt - n.t0,
+        responseReceivedDuration: n.responseHeadAt < 0 ? -1 : n.responseHeadAt - n.t0,
+        duration: now - n.t0,
+        bytesReceived: x.bytesRead - n.bytesReadAtStart,
+        bytesSent: x.bytesWritten - n.bytesWrittenAtStart,
+        protocol: x.minor === 0 ? 'HTTP/1.0' : 'HTTP/1.1',
+        responseCode: x.status,
+        responseFlag: n.responseFlag,
+        method: x.method,
+        path: x.path,
+        requestId: n.requestId === '' ? x.requestId : n.requestId,
+        upstreamHost: n.upstreamHost,
+        upstreamLocalAddress: '',
+        downstreamLocalAddress: x.downstreamLocal,
+        downstreamRemoteAddress: x.downstreamRemote,
+        ...(plan.requestHeaders.length === 0 ? {} : { requestHeaders: pick(plan.requestHeaders, (h) => x.requestHeader(h)) }),
+        ...(plan.responseHeaders.length === 0 ? {} : { responseHeaders: pick(plan.responseHeaders, (h) => x.responseHeader(h)) }),
+      };
+      this.batcher.push(record);
+    }
+  }
+}
+
+function pick(names: readonly string[], get: (lname: string) => string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = get(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+export function newNotes(): ExchangeNotes {
+  return { startTime: 0, t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '' };
+}
