@@ -47,6 +47,7 @@ export type {
   LocalRateLimitFilterConfig,
   AccessLogFilterConfig,
   AccessLogConfig,
+  MetricsConfig,
 } from './types.js';
 export { ACCESS_LOG_VARIABLES, parseLogFormat } from './access-log-format.js';
 export type { AccessLogVariable, ParsedLogFormat } from './access-log-format.js';

@@ -44,6 +44,7 @@ export const OBJECT_KINDS = {
   localRateLimitFilter: 'local_rate_limit stream filter',
   accessLogFilter: 'access_log stream filter',
   accessLog: 'access log',
+  metrics: 'metrics',
   hashPolicy: 'hash policy',
   headerHashPolicy: 'header hash policy',
   cookieHashPolicy: 'cookie hash policy',
@@ -60,7 +61,7 @@ export type ObjectKind = keyof typeof OBJECT_KINDS;
 /** Keys MOSN accepts on each kind of object that MOSN.ts does not support yet. */
 export const MOSN_UNSUPPORTED_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
   root: [
-    'disable_upgrade', 'close_graceful', 'inherit_old_mosnconfig', 'tracing', 'metrics',
+    'disable_upgrade', 'close_graceful', 'inherit_old_mosnconfig', 'tracing',
     'dynamic_resources', 'static_resources', 'node', 'admin', 'pprof', 'plugin', 'third_part_codec',
     'extends', 'wasm_global_plugins',
   ],
@@ -127,6 +128,7 @@ export const MOSN_UNSUPPORTED_KEYS: Readonly<Record<ObjectKind, readonly string[
   localRateLimitFilter: [],
   accessLogFilter: [],
   accessLog: [],
+  metrics: ['sinks', 'stats_matcher', 'shm_zone', 'shm_size', 'flush_mosn', 'lazy_flush'],
 };
 
 /** Values MOSN accepts for an enumerated setting that MOSN.ts does not support yet. */

@@ -25,6 +25,15 @@ export interface MosnConfig {
   clusters: ClusterConfig[];
   /** Our extension (top-level key `plugins`): out-of-process extensions the supervisor runs. */
   plugins: PluginConfig[];
+  /** MOSN's `metrics` key, with our fields: recording in every worker, reports to management plugins. */
+  metrics: MetricsConfig;
+}
+
+export interface MetricsConfig {
+  /** Default true. Off: workers record nothing and send no reports. */
+  enabled: boolean;
+  /** How often workers and the supervisor report to plugins serving `metrics`. Default 1s. */
+  flush_interval: DurationMs;
 }
 
 export type FailureMode = 'closed' | 'open';

@@ -139,6 +139,7 @@ function expectedFull(source: string): MosnConfig {
       },
     ],
     plugins: [],
+    metrics: { enabled: true, flush_interval: 1000 },
   };
 }
 

@@ -33,6 +33,7 @@ const STATUS: StatusResult = {
       connectionsTotal: 3_456,
       requestsTotal: 98_765,
       accessLogDropped: 0,
+      requestsPerSecond: 0,
     },
   ],
   listeners: [{ name: 'http', address: '0.0.0.0', port: 2045 }],

@@ -12,7 +12,9 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig, type ListenerConfig, type MosnConfig } from '@mosn/config';
-import type { ReloadResult, StatusResult } from '@mosn/ipc-protocol';
+import type { HostState, ReloadResult, StatusResult } from '@mosn/ipc-protocol';
+import { HostReporter } from './metrics/host-reporter.js';
+import { redactConfig } from './metrics/redact.js';
 import type { PluginEndpoint, WorkerCounters } from '@mosn/worker';
 import { ControlServer } from './control/control-server.js';
 import { controlSocketPath } from './control/socket-path.js';
@@ -54,6 +56,8 @@ export class Supervisor {
   #control: ControlServer | undefined;
   #current: Generation | undefined;
   #generationCounter = 0;
+  readonly #hostReporter = new HostReporter();
+  #reportTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | undefined;
   /** The reload in progress, if any: a stop waits for it so that nothing it starts is left behind. */
   #reloading: Promise<unknown> | undefined;
@@ -64,7 +68,9 @@ export class Supervisor {
   constructor(private readonly options: SupervisorOptions) {
     this.#logger = options.logger.child({ component: 'supervisor' });
     this.#configPath = path.resolve(options.configPath);
-    this.#plugins = new PluginHost(options.logger, (endpoints) => this.#broadcastPlugins(endpoints));
+    this.#plugins = new PluginHost(options.logger, (endpoints) => this.#broadcastPlugins(endpoints), {
+      setLogLevel: (level) => this.setLogLevel(level),
+    });
   }
 
   get config(): MosnConfig | undefined {
@@ -95,6 +101,7 @@ export class Supervisor {
 
       if (config.pid !== undefined) await writePidFile(config.pid, process.pid);
       this.stage = 'running';
+      this.#startReporting(config);
       this.#logger.info({ workers: generation.pids, listeners: describeListeners(bound) }, 'mosn started');
     } catch (err) {
       await this.#current?.stop();
@@ -204,6 +211,59 @@ export class Supervisor {
     return this.#plugins.status();
   }
 
+  /** `host/setLogLevel` from a management plugin: the supervisor's and every worker's loggers. */
+  setLogLevel(level: string): { previous: string; level: string } {
+    const previous = this.options.logger.level;
+    this.options.logger.level = level;
+    this.#logger.level = level;
+    for (const generation of [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])]) {
+      for (const worker of generation.workers()) worker.setLogLevel(level);
+    }
+    this.#logger.info({ previous, level }, 'log level changed');
+    return { previous, level };
+  }
+
+  /** Every flush interval: sample the workers (requests/s, metrics), then report to management plugins. */
+  #startReporting(config: MosnConfig): void {
+    if (!config.metrics.enabled) return;
+    let busy = false;
+    this.#reportTimer = setInterval(() => {
+      if (busy || this.stage === 'stopping' || this.stage === 'stopped') return;
+      busy = true;
+      void this.#report()
+        .catch((err: unknown) => this.#logger.warn({ err }, 'metrics report failed'))
+        .finally(() => (busy = false));
+    }, config.metrics.flush_interval);
+    this.#reportTimer.unref();
+  }
+
+  async #report(): Promise<void> {
+    const generations = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])];
+    await Promise.all(generations.map((g) => g.sample()));
+    const status = await this.status();
+    const current = this.#current;
+    const ready = this.stage === 'running' && current !== undefined && current.workers().every((w) => w.state === 'ready');
+    const state: HostState = {
+      supervisor: status.supervisor,
+      workers: status.workers,
+      listeners: status.listeners,
+      plugins: status.plugins,
+      ready,
+      config: redactConfig(this.#config),
+      logLevel: this.options.logger.level,
+    };
+    const report = await this.#hostReporter.report(
+      {
+        generation: current?.number ?? 0,
+        reloads: { ...this.#reloads },
+        workerRestarts: generations.reduce((n, g) => n + g.restarts, 0),
+        pluginRestarts: this.#plugins.restartCounts(),
+      },
+      state,
+    );
+    this.#plugins.sendMetrics(report);
+  }
+
   /** SIGUSR1 and `mosnctl logs reopen`: the logging plugins reopen their files. */
   reopenLogs(): string[] {
     const plugins = this.#plugins.reopenLogs();
@@ -238,6 +298,7 @@ export class Supervisor {
   }
 
   #retire(worker: WorkerProcess): void {
+    void this.#hostReporter.retire(worker.lastMetrics);
     this.#retired.requestsTotal += worker.lastCounters.requestsTotal;
     this.#retired.connectionsTotal += worker.lastCounters.connectionsTotal;
     this.#retired.accessLogDropped += worker.lastCounters.accessLogDropped ?? 0;
@@ -250,6 +311,7 @@ export class Supervisor {
     const deadline = Date.now() + old.config.workers.drain_timeout;
     void old.drain(deadline).then(() => {
       this.#draining.delete(old);
+      this.#hostReporter.addRestartsOf(old.restarts);
       this.#closeUnusedSockets();
       this.#logger.info({ generation: old.number, pids }, 'old generation drained');
     });
@@ -274,6 +336,7 @@ export class Supervisor {
   async #stop(graceful: boolean): Promise<void> {
     await this.#reloading;
     this.stage = 'stopping';
+    clearInterval(this.#reportTimer);
     const drainMs = this.#config?.workers.drain_timeout ?? 30_000;
     this.#logger.info({ graceful, drainMs: graceful ? drainMs : 0 }, 'mosn stopping');
     const generations = [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])];

@@ -6,6 +6,8 @@ import { PluginClients } from './plugin/plugin-clients.js';
 import { WorkerServer } from './worker-server.js';
 import type { SupervisorToWorker, WorkerToSupervisor } from './process/supervisor-channel.js';
 import { WORKER_ENV } from './process/supervisor-channel.js';
+import { setTrackedLevel, trackLevel } from './process/log-level.js';
+import type { MetricJson } from './stats/metrics/metric-json.js';
 
 const workerId = Number(process.env[WORKER_ENV.id] ?? 0);
 const generation = Number(process.env[WORKER_ENV.generation] ?? 0);
@@ -45,6 +47,12 @@ async function exit(code: number): Promise<void> {
   }
 }
 
+/** The worker's registry, for the supervisor (which keeps the figures of exited workers). */
+async function finalMetrics(): Promise<{ metrics?: MetricJson[] }> {
+  const metrics = await server?.metricsSnapshot().catch(() => undefined);
+  return metrics === undefined ? {} : { metrics };
+}
+
 let draining: Promise<void> | undefined;
 
 /** Idempotent: the supervisor's drain and a SIGTERM may both arrive. */
@@ -58,17 +66,17 @@ async function drainOnce(deadline: number): Promise<void> {
   await server.stopAccepting();
   const { forced } = await server.drain(deadline);
   logger.info({ forced }, 'worker drained');
-  await send({ type: 'drained', forced, counters: server.stats() });
+  await send({ type: 'drained', forced, counters: server.stats(), ...(await finalMetrics()) });
   await exit(0);
 }
 
 function onMessage(message: SupervisorToWorker, handle: unknown): void {
   switch (message.type) {
     case 'start': {
-      logger = pino({ level: message.config.log_level, base: { pid: process.pid, worker: workerId, generation } });
+      logger = trackLevel(pino({ level: message.config.log_level, base: { pid: process.pid, worker: workerId, generation } }));
       plugins = new PluginClients(message.config.plugins.map((p) => p.name), workerId, logger);
       plugins.update(message.plugins);
-      server = new WorkerServer({ config: message.config, logger, plugins, workerId });
+      server = new WorkerServer({ config: message.config, logger, plugins, workerId, generation });
       drainTimeoutMs = message.config.workers.drain_timeout;
       expectedListeners = new Set(message.config.listeners.map((l) => l.name));
       if (expectedListeners.size === 0) void send({ type: 'ready' });
@@ -96,9 +104,16 @@ function onMessage(message: SupervisorToWorker, handle: unknown): void {
       return;
     case 'stats': {
       const counters = server?.stats() ?? { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0, accessLogDropped: 0 };
-      void send({ type: 'stats', id: message.id, counters });
+      if (message.metrics !== true) {
+        void send({ type: 'stats', id: message.id, counters });
+        return;
+      }
+      void finalMetrics().then((metrics) => send({ type: 'stats', id: message.id, counters, ...metrics }));
       return;
     }
+    case 'logLevel':
+      setTrackedLevel(message.level);
+      return;
     case 'drain':
       void drain(message.deadline);
       return;

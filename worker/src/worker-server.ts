@@ -20,6 +20,9 @@ import { StreamFilterChain } from './filter/stream/stream-filter-chain.js';
 import { PluginClients } from './plugin/plugin-clients.js';
 import { AccessLogBatcher } from './access-log/access-log-batcher.js';
 import { AccessLogRecorder } from './access-log/access-log-recorder.js';
+import { WorkerMetrics } from './stats/metrics/worker-metrics.js';
+import { MetricsReporter } from './stats/metrics/metrics-reporter.js';
+import type { MetricJson } from './stats/metrics/metric-json.js';
 
 export interface WorkerServerOptions {
   config: MosnConfig;
@@ -28,8 +31,9 @@ export interface WorkerServerOptions {
   limits?: Partial<HttpLimits>;
   /** Clients of the configured plugins, for the listeners' stream filters (none: no plugins). */
   plugins?: PluginClients;
-  /** This worker's id, sent with its access log batches. */
+  /** This worker's id, sent with its access log batches and metrics reports. */
   workerId?: number;
+  generation?: number;
 }
 
 export class WorkerServer {
@@ -46,6 +50,9 @@ export class WorkerServer {
   /** One access log batcher per logging plugin, shared by the listeners that log to it. */
   private readonly accessLogBatchers = new Map<string, AccessLogBatcher>();
   private readonly workerId: number;
+  /** Undefined when `metrics.enabled` is false: then nothing is recorded per request. */
+  readonly metrics: WorkerMetrics | undefined;
+  private readonly reporter: MetricsReporter | undefined;
   private draining = false;
   private closed = false;
   private drainSpreadMs = 0;
@@ -57,6 +64,20 @@ export class WorkerServer {
     this.clusters = new ClusterManager(this.config.clusters, this.limits, options.logger);
     this.plugins = options.plugins ?? new PluginClients([], 0, options.logger);
     this.workerId = options.workerId ?? 0;
+    if (this.config.metrics.enabled) {
+      this.metrics = new WorkerMetrics();
+      this.metrics.watchClusters(this.clusters);
+      this.reporter = new MetricsReporter(
+        this.metrics,
+        this.plugins,
+        { workerId: this.workerId, generation: options.generation ?? 0 },
+        this.config.metrics.flush_interval,
+        this.logger,
+      );
+    } else {
+      this.metrics = undefined;
+      this.reporter = undefined;
+    }
     this.routeTables = compileRouteTables(this.config.routers);
   }
 
@@ -111,12 +132,20 @@ export class WorkerServer {
     this.tracker.destroyAll();
     this.clusters.close();
     for (const batcher of this.accessLogBatchers.values()) batcher.close();
+    this.reporter?.close();
+  }
+
+  /** The registry as prom-client JSON (for the supervisor, which keeps the figures of exited workers). */
+  async metricsSnapshot(): Promise<MetricJson[] | undefined> {
+    return this.reporter?.snapshot();
   }
 
   private filterChain(listener: ListenerConfig, logger: Logger): StreamFilterChain | undefined {
     if (listener.stream_filters.length === 0) return undefined;
     const chain = new StreamFilterChain(listener.stream_filters, this.plugins, logger);
-    return chain.empty ? undefined : chain;
+    if (chain.empty) return undefined;
+    this.metrics?.watchFilters(chain);
+    return chain;
   }
 
   private accessLog(listener: ListenerConfig): AccessLogRecorder | undefined {
@@ -133,6 +162,7 @@ export class WorkerServer {
         this.logger.child({ component: 'access-log', plugin }),
       );
       this.accessLogBatchers.set(plugin, batcher);
+      this.metrics?.watchAccessLog(batcher, plugin);
     }
     return new AccessLogRecorder(listener.access_logs, batcher);
   }
@@ -165,6 +195,7 @@ export class WorkerServer {
         // Built once per config; a listener without stream filters pays nothing per request.
         streamFilters: this.filterChain(listener, logger),
         accessLog: this.accessLog(listener),
+        listenerMetrics: this.metrics?.listener(listener.name),
       };
       const accept = httpProxyFilter(ctx, tracker);
       return {
@@ -184,6 +215,7 @@ export class WorkerServer {
       idleTimeoutMs: filter.config.idle_timeout,
       stats: this.stats_,
       logger: logger.child({ component: 'tcp-proxy' }),
+      listenerMetrics: this.metrics?.listener(listener.name),
     };
     return { onConnection: (socket: net.Socket) => void new TcpProxySession(ctx, socket, tracker) };
   }

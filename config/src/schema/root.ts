@@ -13,6 +13,7 @@ import { routerConfigSchema } from './router.js';
 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 export const DEFAULT_READY_TIMEOUT_MS = 10_000;
+export const DEFAULT_METRICS_FLUSH_INTERVAL_MS = 1_000;
 
 // MOSN's level names (pkg/configmanager) → pino's.
 const LOG_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error', FATAL: 'fatal' } as const;
@@ -49,6 +50,10 @@ export function rootSchema(context: RootContext) {
     uds_dir: nonEmptyString.optional(),
     workers: workers.optional(),
     plugins: z.array(pluginSchema(context.baseDir)).default([]),
+    metrics: mosnObject('metrics', {
+      enabled: z.boolean().default(true),
+      flush_interval: duration().default(DEFAULT_METRICS_FLUSH_INTERVAL_MS),
+    }).optional(),
   }).transform((root): MosnConfig => {
     // exactlyOne guarantees the entry; the check keeps the types honest without a cast.
     const first = root.servers[0];
@@ -67,6 +72,10 @@ export function rootSchema(context: RootContext) {
       routers: first.routers,
       clusters: root.cluster_manager,
       plugins: root.plugins,
+      metrics: {
+        enabled: root.metrics?.enabled ?? true,
+        flush_interval: root.metrics?.flush_interval ?? DEFAULT_METRICS_FLUSH_INTERVAL_MS,
+      },
     };
   });
 }

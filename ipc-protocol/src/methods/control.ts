@@ -19,6 +19,8 @@ export interface WorkerStatus {
   readonly requestsTotal: number;
   /** Access log records the worker dropped (queue full, logging plugin away or not acknowledging). */
   readonly accessLogDropped: number;
+  /** Between the supervisor's last two samples (every metrics flush interval); 0 before two. */
+  readonly requestsPerSecond: number;
 }
 
 export interface SupervisorStatus {

@@ -86,6 +86,7 @@ export class Generation {
           connectionsTotal: counters.connectionsTotal,
           requestsTotal: counters.requestsTotal,
           accessLogDropped: counters.accessLogDropped ?? 0,
+          requestsPerSecond: Math.round(slot.worker.requestsPerSecond * 10) / 10,
         };
       }),
     );
@@ -116,6 +117,16 @@ export class Generation {
   }
 
   /** The live worker processes (one per slot). */
+  /** Workers' counters and metrics for the periodic report (each also refreshes its requests/s). */
+  async sample(): Promise<void> {
+    await Promise.all([...this.#slots.values()].map((slot) => slot.worker.sample()));
+  }
+
+  /** Restarts of this generation's workers so far. */
+  get restarts(): number {
+    return [...this.#slots.values()].reduce((n, s) => n + s.restarts, 0);
+  }
+
   workers(): WorkerProcess[] {
     return [...this.#slots.values()].map((s) => s.worker);
   }

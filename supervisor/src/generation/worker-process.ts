@@ -5,6 +5,7 @@
 //               └──(fatal / exit / ready timeout)────────────────► exited
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
+import type { MetricJson } from '@mosn/ipc-protocol';
 import type { MosnConfig } from '@mosn/config';
 import { WORKER_ENV, type PluginEndpoint, type SupervisorToWorker, type WorkerCounters, type WorkerToSupervisor } from '@mosn/worker';
 import type { BoundListener } from '../listener/listener-sockets.js';
@@ -41,6 +42,11 @@ export class WorkerProcess {
   state: WorkerState = 'starting';
   /** The counters from the worker's latest report; what it served is kept after it exits. */
   lastCounters: WorkerCounters = { connectionsActive: 0, connectionsTotal: 0, requestsTotal: 0, accessLogDropped: 0 };
+  /** The worker's metrics registry from its latest report (kept after it exits, for the retired totals). */
+  lastMetrics: MetricJson[] | undefined;
+  /** Requests per second between the last two samples (see sample()). */
+  requestsPerSecond = 0;
+  #sample: { at: number; requests: number } | undefined;
 
   readonly #child: ChildProcess;
   readonly #output: OutputForwarder;
@@ -111,7 +117,23 @@ export class WorkerProcess {
   }
 
   /** Asks the worker for its counters; undefined when it does not answer in time. */
-  stats(timeoutMs = 1000): Promise<WorkerCounters | undefined> {
+  /** Counters and metrics for the periodic report; updates requestsPerSecond. */
+  async sample(timeoutMs = 1000): Promise<WorkerCounters | undefined> {
+    const counters = await this.stats(timeoutMs, true);
+    if (counters === undefined) return undefined;
+    const now = Date.now();
+    const previous = this.#sample;
+    if (previous !== undefined && now > previous.at) this.requestsPerSecond = ((counters.requestsTotal - previous.requests) * 1000) / (now - previous.at);
+    this.#sample = { at: now, requests: counters.requestsTotal };
+    return counters;
+  }
+
+  /** The worker applies a new log level to all its loggers. */
+  setLogLevel(level: string): void {
+    if (this.state !== 'exited') this.#send({ type: 'logLevel', level });
+  }
+
+  stats(timeoutMs = 1000, metrics = false): Promise<WorkerCounters | undefined> {
     if (this.state === 'exited') return Promise.resolve(undefined);
     const id = this.#nextStatsId++;
     return new Promise((resolve) => {
@@ -124,7 +146,7 @@ export class WorkerProcess {
         this.#pendingStats.delete(id);
         resolve(counters);
       });
-      this.#send({ type: 'stats', id });
+      this.#send({ type: 'stats', id, ...(metrics ? { metrics: true } : {}) });
     });
   }
 
@@ -177,10 +199,12 @@ export class WorkerProcess {
         return;
       case 'stats':
         this.lastCounters = message.counters;
+        if (message.metrics !== undefined) this.lastMetrics = message.metrics;
         this.#pendingStats.get(message.id)?.(message.counters);
         return;
       case 'drained':
         this.lastCounters = message.counters;
+        if (message.metrics !== undefined) this.lastMetrics = message.metrics;
         return;
       case 'fatal':
         this.#fatal = message.message;

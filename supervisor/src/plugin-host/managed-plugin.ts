@@ -7,11 +7,11 @@
 // A crash is seen at once (process exit); a hang by heartbeats that go unanswered (≤ 3 s).
 import type { Logger } from 'pino';
 import type { PluginConfig } from '@mosn/config';
-import { PLUGIN_RPC_ERROR_CODES, PluginHeartbeat, PluginReopenLogs, ResponseError } from '@mosn/ipc-protocol';
+import { PLUGIN_RPC_ERROR_CODES, PluginHeartbeat, PluginMetrics, PluginReopenLogs, ResponseError, type MetricsReport } from '@mosn/ipc-protocol';
 import type { PluginEndpoint } from '@mosn/worker';
 import { Backoff } from '../generation/backoff.js';
 import { CrashBreaker } from './crash-breaker.js';
-import { describePluginExit, launchPlugin, type PluginLaunch } from './plugin-launch.js';
+import { describePluginExit, launchPlugin, type HostRequestHandlers, type PluginLaunch } from './plugin-launch.js';
 
 const HEARTBEAT_INTERVAL_MS = 1000;
 const HEARTBEAT_TIMEOUT_MS = 1000;
@@ -30,6 +30,7 @@ export interface ManagedPluginOptions {
   logger: Logger;
   /** Called whenever the plugin's endpoint appears (running) or goes away. */
   onChange: () => void;
+  hostRequests?: HostRequestHandlers;
 }
 
 export class ManagedPlugin {
@@ -123,7 +124,12 @@ export class ManagedPlugin {
   async #launchOnce(): Promise<void> {
     this.state = 'starting';
     const epoch = ++this.#launchEpoch;
-    const launch = await launchPlugin(this.config, { runtimeDir: this.options.runtimeDir, launchNumber: this.options.nextLaunchNumber(), logger: this.#logger });
+    const launch = await launchPlugin(this.config, {
+      runtimeDir: this.options.runtimeDir,
+      launchNumber: this.options.nextLaunchNumber(),
+      logger: this.#logger,
+      ...(this.options.hostRequests === undefined ? {} : { hostRequests: this.options.hostRequests }),
+    });
     // stop() ran, or another launch (a restart racing a backoff timer) started, while this one was in flight.
     if ((this.state as PluginState) === 'stopped' || epoch !== this.#launchEpoch) {
       await launch.shutdown(SHUTDOWN_GRACE_MS);
@@ -135,6 +141,16 @@ export class ManagedPlugin {
     this.#logger.info({ pid: launch.pid, version: launch.pluginVersion, socket: launch.socketPath }, 'plugin running');
     this.#watch(launch);
     this.options.onChange();
+  }
+
+  /** Sends a metrics report to the running instance if it serves `metrics`; true if sent. */
+  sendMetrics(report: MetricsReport): boolean {
+    const launch = this.#launch;
+    if (launch === undefined || !launch.hooks.includes('metrics')) return false;
+    Promise.resolve()
+      .then(() => launch.connection.sendNotification(PluginMetrics, report))
+      .catch(() => undefined);
+    return true;
   }
 
   /** Asks the running instance to reopen its log files, if it serves that hook; true if asked. */

@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { PluginConfig } from '@mosn/config';
-import type { PluginStatus } from '@mosn/ipc-protocol';
+import type { MetricsReport, PluginStatus } from '@mosn/ipc-protocol';
 import type { PluginEndpoint } from '@mosn/worker';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 import { ManagedPlugin } from './managed-plugin.js';
+import type { HostRequestHandlers } from './plugin-launch.js';
 import { pluginFingerprint } from './plugin-fingerprint.js';
 
 /** Extra time, beyond a plugin's call timeout, that workers get to move to a new instance. */
@@ -42,7 +43,19 @@ export class PluginHost {
     private readonly logger: Logger,
     /** Called with the full endpoint list whenever a plugin comes up or goes away. */
     private readonly onEndpoints: (endpoints: PluginEndpoint[]) => void,
+    /** What plugins may ask of the host (admin actions). */
+    private readonly hostRequests?: HostRequestHandlers,
   ) {}
+
+  /** A metrics report to every running plugin that serves `metrics`. */
+  sendMetrics(report: MetricsReport): void {
+    for (const { plugin } of this.#plugins.values()) plugin.sendMetrics(report);
+  }
+
+  /** Restarts of every plugin so far, by name. */
+  restartCounts(): { name: string; restarts: number }[] {
+    return [...this.#plugins.values()].map(({ plugin }) => ({ name: plugin.config.name, restarts: plugin.restarts }));
+  }
 
   /** Starts every plugin; one that cannot start is reported and retried, never fatal (see ManagedPlugin.start). */
   async start(configs: readonly PluginConfig[]): Promise<void> {
@@ -158,6 +171,7 @@ export class PluginHost {
       nextLaunchNumber: () => ++this.#launches,
       logger: this.logger,
       onChange: () => this.#changed(),
+      ...(this.hostRequests === undefined ? {} : { hostRequests: this.hostRequests }),
     });
   }
 

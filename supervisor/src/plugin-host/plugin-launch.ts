@@ -12,6 +12,9 @@ import { execa } from 'execa';
 import type { Logger } from 'pino';
 import type { PluginConfig } from '@mosn/config';
 import {
+  HostSetLogLevel,
+  LOG_LEVELS,
+  RPC_ERROR_CODES,
   PLUGIN_ENV,
   PLUGIN_MAGIC_COOKIE,
   PLUGIN_PROTOCOL_VERSION,
@@ -25,6 +28,7 @@ import {
   parseHandshake,
   type MessageConnection,
   type PluginErrorData,
+  type SetLogLevelResult,
 } from '@mosn/ipc-protocol';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 import { OutputForwarder } from '../generation/output-forwarder.js';
@@ -56,6 +60,12 @@ export interface LaunchOptions {
   runtimeDir: string;
   launchNumber: number;
   logger: Logger;
+  /** Serves what a plugin may ask of its host (admin actions) on the host connection. */
+  hostRequests?: HostRequestHandlers;
+}
+
+export interface HostRequestHandlers {
+  setLogLevel(level: string): SetLogLevelResult;
 }
 
 export async function launchPlugin(config: PluginConfig, options: LaunchOptions): Promise<PluginLaunch> {
@@ -105,6 +115,16 @@ export async function launchPlugin(config: PluginConfig, options: LaunchOptions)
     const socket = await Promise.race([connectUnix(handshake.socketPath, { timeoutMs: config.start_timeout }), timeout]);
     if (socket === 'timeout') return await failWith(`socket ${handshake.socketPath} did not accept within ${config.start_timeout} ms`);
     const connection = createIpcConnection(socket, { logger });
+    const hostRequests = options.hostRequests;
+    connection.onRequest(HostSetLogLevel, (params) => {
+      const level: unknown = params?.level;
+      if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level) || hostRequests === undefined) {
+        return new ResponseError(RPC_ERROR_CODES.failed, `host/setLogLevel: expected a level of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(level)}`, {
+          code: SUPERVISOR_ERROR_CODES.control,
+        });
+      }
+      return hostRequests.setLogLevel(level);
+    });
     connection.listen();
     let initialized;
     try {

@@ -17,6 +17,7 @@ import type {
   LogRecordsAckParams,
   LogRecordsParams,
   MessageConnection,
+  MetricsReport,
   RateLimitParams,
   RateLimitResult,
 } from '@mosn/ipc-protocol';
@@ -46,6 +47,8 @@ export class PluginClient {
   #endpoint: PluginEndpoint | undefined;
   #queue: QueuedCall[] = [];
   #socketBacklog: (() => number) | undefined;
+  /** The hooks the plugin listed in its initialize result (empty until connected). */
+  #hooks: readonly string[] = [];
   #logListener: LogRecordsListener | undefined;
   #connection: MessageConnection | undefined;
   #connecting: Promise<MessageConnection> | undefined;
@@ -109,6 +112,21 @@ export class PluginClient {
     if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return false;
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
     void connection.sendNotification(method, params).catch(() => undefined);
+    return true;
+  }
+
+  /**
+   * Sends a metrics report if the plugin serves `metrics` and is connected and keeping up; starts
+   * a connect when there is none (the next report goes then). Never waits.
+   */
+  sendMetrics(report: MetricsReport): boolean {
+    const connection = this.#connection;
+    if (connection === undefined) {
+      if (this.#endpoint !== undefined && this.#connecting === undefined) void this.#connect().catch(() => undefined);
+      return false;
+    }
+    if (!this.#hooks.includes('metrics') || (this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return false;
+    void connection.sendNotification(metricsMethod as NonNullable<typeof metricsMethod>, report).catch(() => undefined);
     return true;
   }
 
@@ -180,10 +198,11 @@ export class PluginClient {
   async #open(epoch: number): Promise<MessageConnection> {
     const endpoint = this.#endpoint;
     if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
-    const { PLUGIN_PROTOCOL_VERSION, PluginBatch, PluginInitialize, PluginInitialized, PluginLogRecords, PluginLogRecordsAck, connectUnix, createIpcConnection } =
-      await loadIpc();
+    const ipcModule = await loadIpc();
+    const { PLUGIN_PROTOCOL_VERSION, PluginBatch, PluginInitialize, PluginInitialized, PluginLogRecords, PluginLogRecordsAck, connectUnix, createIpcConnection } = ipcModule;
     batchMethod = PluginBatch;
     logRecordsMethod = PluginLogRecords;
+    metricsMethod = ipcModule.PluginMetrics;
     let socket;
     try {
       socket = await connectUnix(endpoint.socketPath, { timeoutMs: endpoint.timeoutMs * 5 });
@@ -199,8 +218,9 @@ export class PluginClient {
     });
     connection.onNotification(PluginLogRecordsAck, (ack) => this.#logListener?.acked(ack));
     connection.listen();
+    let initialized;
     try {
-      await withTimeout(
+      initialized = await withTimeout(
         connection.sendRequest(PluginInitialize, { protocolVersion: PLUGIN_PROTOCOL_VERSION, secret: endpoint.secret, role: 'worker', workerId: this.workerId }),
         endpoint.timeoutMs * 5,
         this.name,
@@ -216,6 +236,7 @@ export class PluginClient {
     }
     this.#connection = connection;
     this.#socketBacklog = () => socket.writableLength;
+    this.#hooks = Array.isArray(initialized.hooks) ? initialized.hooks : [];
     return connection;
   }
 }
@@ -227,6 +248,7 @@ export class PluginClient {
 let ipc: Promise<typeof import('@mosn/ipc-protocol')> | undefined;
 let batchMethod: (typeof import('@mosn/ipc-protocol'))['PluginBatch'] | undefined;
 let logRecordsMethod: (typeof import('@mosn/ipc-protocol'))['PluginLogRecords'] | undefined;
+let metricsMethod: (typeof import('@mosn/ipc-protocol'))['PluginMetrics'] | undefined;
 function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
   ipc ??= import('@mosn/ipc-protocol');
   return ipc;

@@ -22,6 +22,10 @@ export class PluginClients {
     for (const [name, client] of this.#clients) client.update(endpoints.find((e) => e.name === name));
   }
 
+  all(): PluginClient[] {
+    return [...this.#clients.values()];
+  }
+
   close(): void {
     for (const client of this.#clients.values()) client.close();
   }

@@ -15,6 +15,7 @@
 //      │── stop ──────────────────────►│  close everything now, exit 0
 //      │◄── fatal {code, message} ──────│  then the worker exits 1
 import type { MosnConfig } from '@mosn/config';
+import type { MetricJson } from '@mosn/ipc-protocol';
 
 export interface WorkerCounters {
   connectionsActive: number;
@@ -37,15 +38,16 @@ export type SupervisorToWorker =
   | { type: 'start'; workerId: number; generation: number; config: MosnConfig; plugins: PluginEndpoint[] }
   | { type: 'plugins'; plugins: PluginEndpoint[] }
   | { type: 'listener'; name: string }
-  | { type: 'stats'; id: number }
+  | { type: 'stats'; id: number; metrics?: boolean }
+  | { type: 'logLevel'; level: string }
   | { type: 'drain'; deadline: number }
   | { type: 'stop' };
 
 export type WorkerToSupervisor =
   | { type: 'listening'; name: string; port: number }
   | { type: 'ready' }
-  | { type: 'stats'; id: number; counters: WorkerCounters }
-  | { type: 'drained'; forced: number; counters: WorkerCounters }
+  | { type: 'stats'; id: number; counters: WorkerCounters; metrics?: MetricJson[] }
+  | { type: 'drained'; forced: number; counters: WorkerCounters; metrics?: MetricJson[] }
   | { type: 'fatal'; code: string; message: string };
 
 /** Env variables the supervisor sets on a worker so its very first log lines carry its identity. */

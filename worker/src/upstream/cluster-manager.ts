@@ -49,6 +49,10 @@ export class Cluster implements HostSet {
   /** The balancer uses a hash key: compute one per request from the route's hash_policy. */
   readonly hashing: boolean;
   readonly healthChecker: HealthChecker | undefined;
+  /** Counted for metrics (read when collected). */
+  timeouts = 0;
+  retries = 0;
+  overflows = 0;
   readonly outlierDetector: OutlierDetector | undefined;
   private readonly lb: LoadBalancer;
   private readonly down: Uint8Array;
@@ -117,6 +121,14 @@ export class Cluster implements HostSet {
   /** Whether the host may take traffic (healthy and not ejected). */
   isAvailable(index: number): boolean {
     return this.down[index] === 0;
+  }
+
+  isHealthy(index: number): boolean {
+    return ((this.down[index] ?? 0) & DOWN_HEALTH) === 0;
+  }
+
+  isEjected(index: number): boolean {
+    return ((this.down[index] ?? 0) & DOWN_EJECTED) !== 0;
   }
 
   setHealthy(index: number, healthy: boolean): void {
@@ -204,6 +216,10 @@ export class ClusterManager {
   constructor(configs: readonly ClusterConfig[], limits: HttpLimits, logger: Logger) {
     const log = logger.child({ component: 'cluster-manager' });
     for (const config of configs) this.clusters.set(config.name, new Cluster(config, limits, log));
+  }
+
+  list(): Cluster[] {
+    return [...this.clusters.values()];
   }
 
   get(name: string): Cluster | undefined {

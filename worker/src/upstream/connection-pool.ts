@@ -45,6 +45,9 @@ export class ConnectionPool {
   readonly breaker: CircuitBreaker;
   /** Requests sent to this host and not finished. */
   activeRequests = 0;
+  /** Counted for metrics (read when collected). */
+  requestsTotal = 0;
+  connectFailures = 0;
   private readonly onOutcome: OutcomeListener | undefined;
   private readonly idleTimeoutMs: number;
   private readonly maxRequests: number;
@@ -147,6 +150,7 @@ export class ConnectionPool {
   /** An exchange started on one of this pool's connections. */
   requestStarted(): void {
     this.activeRequests++;
+    this.requestsTotal++;
     this.breaker.requests++;
   }
 

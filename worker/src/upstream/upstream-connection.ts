@@ -332,6 +332,7 @@ export class UpstreamConnection {
     if (handler === null) return;
     // A reused connection the upstream had just closed is the keep-alive race, not a sick host.
     if (!retriable) this.pool.reportOutcome(false);
+    if (kind === 'connect') this.pool.connectFailures++;
     const where = 'cluster "' + this.pool.clusterName + '" host ' + this.pool.host.address;
     const err =
       kind === 'connect'

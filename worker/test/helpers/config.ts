@@ -101,6 +101,7 @@ export function mosnConfig(parts: { listeners: ListenerConfig[]; routers?: Route
     routers: parts.routers ?? [],
     clusters: parts.clusters ?? [],
     plugins: [],
+    metrics: { enabled: true, flush_interval: 1000 },
   };
 }
 

@@ -28,7 +28,7 @@ export function formatStatus(status: StatusResult, now: number): string {
     status.listeners.map((l) => [l.name, l.address, String(l.port)]),
   );
   const workers = formatTable(
-    ['WORKER', 'PID', 'GEN', 'STATE', 'UPTIME', 'CONNS', 'CONNS TOTAL', 'REQUESTS', 'LOG DROPS', 'RESTARTS'],
+    ['WORKER', 'PID', 'GEN', 'STATE', 'UPTIME', 'CONNS', 'CONNS TOTAL', 'REQUESTS', 'REQ/S', 'LOG DROPS', 'RESTARTS'],
     status.workers.map((w) => [
       String(w.id),
       String(w.pid),
@@ -38,6 +38,7 @@ export function formatStatus(status: StatusResult, now: number): string {
       String(w.connectionsActive),
       String(w.connectionsTotal),
       String(w.requestsTotal),
+      w.requestsPerSecond.toFixed(1),
       String(w.accessLogDropped),
       String(w.restarts),
     ]),

@@ -59,6 +59,10 @@ export class HttpConnection implements TrackedConnection {
   responseHead: ResponseHead | null = null;
   /** What the access log needs of the exchange in progress; null when the listener does not log. */
   readonly notes: ExchangeNotes | null;
+  /** Virtual host of the request in progress (for metrics); set by the proxy stream. */
+  virtualHost = '';
+  /** performance.now() at the request head, when metrics are on. */
+  private metricsT0 = 0;
   private readonly stream: ProxyStream;
   private readonly tracker: ConnectionTracker;
   private readonly input = new InputBuffer();
@@ -95,6 +99,11 @@ export class HttpConnection implements TrackedConnection {
     this.headTimer.unref();
     ctx.stats.connectionsActive++;
     ctx.stats.connectionsTotal++;
+    const lm = ctx.listenerMetrics;
+    if (lm !== undefined) {
+      lm.connectionsActive.value++;
+      lm.connectionsTotal.value++;
+    }
     tracker.add(this);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
@@ -187,6 +196,8 @@ export class HttpConnection implements TrackedConnection {
     this.responseClose = false;
     this.responseStatus = 0;
     this.responseHead = null;
+    this.virtualHost = '';
+    if (this.ctx.listenerMetrics !== undefined) this.metricsT0 = performance.now();
     const notes = this.notes;
     if (notes !== null) {
       notes.startTime = Date.now();
@@ -291,6 +302,8 @@ export class HttpConnection implements TrackedConnection {
   onResponseComplete(): void {
     this.resState = X_DONE;
     if (this.notes !== null) this.ctx.accessLog?.record(this.exchangeView(), performance.now());
+    const lm = this.ctx.listenerMetrics;
+    if (lm !== undefined) lm.http.record(this.virtualHost, this.responseStatus, (performance.now() - this.metricsT0) / 1000);
     if (this.reqState === RS_DONE) this.finishExchange();
     else this.closeGracefully(); // the rest of the request body is discarded while lingering
   }
@@ -437,6 +450,7 @@ export class HttpConnection implements TrackedConnection {
     this.stream.abort();
     this.input.clear();
     this.ctx.stats.connectionsActive--;
+    if (this.ctx.listenerMetrics !== undefined) this.ctx.listenerMetrics.connectionsActive.value--;
     this.tracker.remove(this);
   }
 

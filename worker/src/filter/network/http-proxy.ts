@@ -13,6 +13,7 @@ import { HttpConnection } from './http-connection.js';
 import type { RequestIdGenerator } from './request-id.js';
 import type { StreamFilterChain } from '../stream/stream-filter-chain.js';
 import type { AccessLogRecorder } from '../../access-log/access-log-recorder.js';
+import type { ListenerMetrics } from '../../stats/metrics/worker-metrics.js';
 
 /** What every connection of one `proxy` listener shares. */
 export interface HttpProxyContext {
@@ -27,6 +28,8 @@ export interface HttpProxyContext {
   readonly streamFilters: StreamFilterChain | undefined;
   /** The listener's access logs; undefined when it has none (then nothing is noted per request). */
   readonly accessLog: AccessLogRecorder | undefined;
+  /** The listener's metric children; undefined when metrics are off. */
+  readonly listenerMetrics: ListenerMetrics | undefined;
 }
 
 /** The per-listener factory: takes each accepted socket. */

@@ -81,6 +81,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     this.extraLines = '';
     if (this.action !== null) this.endRouteState();
     const route = ctx.routes.match(req.authority, req.path, conn.getHeader);
+    if (route !== undefined) conn.virtualHost = route.virtualHost;
     const filters = ctx.streamFilters;
     if (filters === undefined) return this.dispatch(route, undefined);
     const cached = filters.cached(req.method, req.path, req.fields);
@@ -354,6 +355,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     const text =
       'upstream timeout: no complete response within the route timeout of ' + this.timerMs + ' ms (cluster "' + this.clusterName + '")';
     conn.ctx.logger.debug({ code: 'MOSN_ERR_ROUTE_TIMEOUT', client: conn.clientAddress, cluster: this.clusterName }, text);
+    this.countTimeout();
     if (this.headSent) {
       this.upstream = null;
       up.destroy();
@@ -431,6 +433,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     const req = conn.req;
     this.tries++;
     conn.ctx.stats.retriesTotal++;
+    cluster.retries++;
     const old = this.upstream;
     this.upstream = null;
     if (old !== null) old.destroy();
@@ -490,6 +493,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     if (up === null) return;
     const text = 'upstream idle timeout: no data either way for ' + ms + ' ms (cluster "' + this.clusterName + '")';
     this.conn.ctx.logger.debug({ code: 'MOSN_ERR_ROUTE_TIMEOUT', client: this.conn.clientAddress, cluster: this.clusterName }, text);
+    this.countTimeout();
     if (this.headSent) {
       this.upstream = null;
       up.destroy();
@@ -565,9 +569,16 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     breaker.cancel(this);
   }
 
+  private countTimeout(): void {
+    const cluster = this.conn.ctx.clusters.get(this.clusterName);
+    if (cluster !== undefined) cluster.timeouts++;
+  }
+
   private overloaded(clusterName: string, limit: OverflowLimit, detail: string): void {
     const conn = this.conn;
     conn.ctx.stats.upstreamOverflowTotal++;
+    const overflowing = conn.ctx.clusters.get(clusterName);
+    if (overflowing !== undefined) overflowing.overflows++;
     conn.ctx.logger.debug({ code: 'MOSN_ERR_UPSTREAM_OVERFLOW', cluster: clusterName, limit }, 'circuit breaker: request refused');
     if (this.action !== null) this.endRouteState();
     conn.localReply(503, 'upstream overflow: cluster "' + clusterName + '" is at its ' + limit + ' limit' + detail + '\n', OVERLOADED_LINE);

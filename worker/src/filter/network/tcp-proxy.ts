@@ -21,6 +21,8 @@ export interface TcpProxyContext {
   readonly idleTimeoutMs: number;
   readonly stats: WorkerStats;
   readonly logger: Logger;
+  /** Undefined when metrics are off. */
+  readonly listenerMetrics?: { connectionsActive: { value: number }; connectionsTotal: { value: number } } | undefined;
 }
 
 export class TcpProxySession implements TrackedConnection {
@@ -36,6 +38,10 @@ export class TcpProxySession implements TrackedConnection {
     this.downstream = downstream;
     this.tracker = tracker;
     ctx.stats.connectionsActive++;
+    if (ctx.listenerMetrics !== undefined) {
+      ctx.listenerMetrics.connectionsActive.value++;
+      ctx.listenerMetrics.connectionsTotal.value++;
+    }
     ctx.stats.connectionsTotal++;
     tracker.add(this);
     downstream.on('error', (err) => this.onError('client', err));
@@ -95,6 +101,7 @@ export class TcpProxySession implements TrackedConnection {
     if (--this.open === 0) {
       if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
       this.ctx.stats.connectionsActive--;
+      if (this.ctx.listenerMetrics !== undefined) this.ctx.listenerMetrics.connectionsActive.value--;
       this.tracker.remove(this);
     }
   }

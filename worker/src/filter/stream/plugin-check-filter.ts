@@ -48,6 +48,14 @@ export class PluginCheckFilter {
     return decision;
   }
 
+  get pluginName(): string {
+    return this.config.config.plugin;
+  }
+
+  get type(): string {
+    return this.config.type;
+  }
+
   /** The header the decision cache is keyed by, if the filter caches. */
   get cacheHeader(): string | undefined {
     return this.config.config.cache?.header;

@@ -27,6 +27,10 @@ export interface RateLimitFilterCounters {
 export class RateLimitFilter {
   readonly counters: RateLimitFilterCounters = { calls: 0, ok: 0, overLimit: 0, noDescriptor: 0, failures: 0, failedOpen: 0, failedClosed: 0 };
   readonly #config: RateLimitFilterConfig['config'];
+
+  get config(): RateLimitFilterConfig['config'] {
+    return this.#config;
+  }
   readonly #failedClosed: FilterDecision;
 
   constructor(
