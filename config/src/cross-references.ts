@@ -53,6 +53,15 @@ export function crossReferenceIssues(root: unknown): RawIssue[] {
         reference(config['router_config_name'], [...filterPath, 'config', 'router_config_name'], routerNames, 'router config', 'servers[0].routers', issues);
       } else if (filter['type'] === 'tcp_proxy') {
         reference(config['cluster'], [...filterPath, 'config', 'cluster'], clusterNames, 'cluster', 'cluster_manager.clusters', issues);
+        const target = (isRecord(clusterManager) && Array.isArray(clusterManager['clusters']) ? clusterManager['clusters'] : []).find(
+          (c: unknown) => isRecord(c) && c['name'] === config['cluster'],
+        );
+        if (isRecord(target) && target['tls_context'] !== undefined) {
+          issues.push({
+            path: [...filterPath, 'config', 'cluster'],
+            message: `tcp_proxy does not originate TLS yet: cluster ${JSON.stringify(config['cluster'])} has a tls_context (use it from a "proxy" listener, or remove tls_context)`,
+          });
+        }
         if (Array.isArray(value['stream_filters']) && value['stream_filters'].length > 0) {
           issues.push({ path: [...path, 'stream_filters'], message: 'stream filters apply to HTTP ("proxy") listeners; this listener is a "tcp_proxy"' });
         }

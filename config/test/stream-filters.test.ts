@@ -132,3 +132,15 @@ test('access_logs need an access_log filter naming the plugin, and the filter ne
     /stream_filters\[0\]\.config\.plugin/,
   );
 });
+
+test('a tcp_proxy pointed at a cluster with tls_context is refused (it would send plain text)', () => {
+  const text = `servers:
+  - listeners:
+      - name: t
+        address: 127.0.0.1:9443
+        filter_chains: [{ filters: [{ type: tcp_proxy, config: { cluster: secure } }] }]
+cluster_manager:
+  clusters: [{ name: secure, hosts: [{ address: 127.0.0.1:9000 }], tls_context: { insecure_skip: true } }]
+`;
+  assert.match(failure(text).message, /filters\[0\]\.config\.cluster: tcp_proxy does not originate TLS yet: cluster "secure" has a tls_context/);
+});

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { CONFIG_ERROR_CODES } from '@mosn/config';
 import { IPC_ERROR_CODES } from '@mosn/ipc-protocol';
 import { ACCESS_LOG_ERROR_CODES } from '@mosn/plugin-logging-bypass';
+import { MANAGEMENT_ERROR_CODES } from '@mosn/plugin-management';
 import { RATE_LIMIT_ERROR_CODES } from '@mosn/plugin-rate-limit';
 import { PLUGIN_SDK_ERROR_CODES } from '@mosn/plugin-sdk';
 import { SUPERVISOR_ERROR_CODES } from '@mosn/supervisor';
@@ -20,6 +21,7 @@ test('every error code of every package is documented in docs/errors.md', async 
     WORKER_ERROR_CODES,
     RATE_LIMIT_ERROR_CODES,
     ACCESS_LOG_ERROR_CODES,
+    MANAGEMENT_ERROR_CODES,
   ].flatMap((list) =>
     Object.values(list as Record<string, unknown>).filter((c): c is string => typeof c === 'string'),
   );

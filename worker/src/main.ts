@@ -66,6 +66,8 @@ async function drainOnce(deadline: number): Promise<void> {
   await server.stopAccepting();
   const { forced } = await server.drain(deadline);
   logger.info({ forced }, 'worker drained');
+  // Last records out and acknowledged, so that the drop count sent below is final.
+  await server.settleAccessLogs(Math.max(100, Math.min(1000, deadline - Date.now())));
   await send({ type: 'drained', forced, counters: server.stats(), ...(await finalMetrics()) });
   await exit(0);
 }

@@ -135,6 +135,11 @@ export class WorkerServer {
     this.reporter?.close();
   }
 
+  /** Access log batches out and acknowledged (bounded by `ms`) before the worker's last report. */
+  async settleAccessLogs(ms: number): Promise<void> {
+    await Promise.all([...this.accessLogBatchers.values()].map((b) => b.settle(ms)));
+  }
+
   /** The registry as prom-client JSON (for the supervisor, which keeps the figures of exited workers). */
   async metricsSnapshot(): Promise<MetricJson[] | undefined> {
     return this.reporter?.snapshot();

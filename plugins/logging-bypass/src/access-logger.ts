@@ -96,12 +96,19 @@ export class AccessLogger {
     if (invalid > 0) this.#invalid(batch, `expected each record's "log" to index "logs" (${batch.logs.length} entries) with a path`, invalid);
     for (const target of unformattable ?? []) this.#problem(target.path, ACCESS_LOG_ERROR_CODES.formatInvalid, target.render);
 
-    const writes: Promise<void>[] = [];
+    const writes: Promise<boolean>[] = [];
     for (const [path, group] of lines) {
       group.push(''); // a newline after the last line too
       writes.push(this.#file(path).append(Buffer.from(group.join('\n')), group.length - 1));
     }
-    return writes.length === 1 ? (writes[0] as Promise<void>) : Promise.all(writes).then(() => undefined);
+    // A batch with records not written rejects: the SDK then acknowledges it as not written, and
+    // the worker counts it as dropped (the plugin's own stats say exactly which records).
+    return Promise.all(writes).then((results) => {
+      const lost = results.filter((ok) => !ok).length;
+      if (lost > 0) {
+        throw new AccessLogError(ACCESS_LOG_ERROR_CODES.write, `batch ${batch.seq} of worker pid ${batch.pid}: ${lost} of ${results.length} file write(s) did not happen (see the earlier lines)`);
+      }
+    });
   }
 
   /** Reopens every open file at its path, each between two of its batches. */

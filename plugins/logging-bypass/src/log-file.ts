@@ -69,7 +69,8 @@ export class LogFile {
   }
 
   /** Queues `chunk` (whole lines of `records` records). Never rejects: failures are counted. */
-  append(chunk: Buffer, records: number): Promise<void> {
+  /** Resolves true once written, false when the records were dropped or the write failed (counted either way). */
+  append(chunk: Buffer, records: number): Promise<boolean> {
     const stats = this.#options.stats;
     if (this.#closed || (stats.pendingBytes > 0 && stats.pendingBytes + chunk.length > this.#options.maxPending)) {
       stats.recordsDropped += records;
@@ -83,12 +84,12 @@ export class LogFile {
             : `access log ${this.path}: expected at most ${this.#options.maxPending} bytes waiting (max_pending), found ${stats.pendingBytes} + ${chunk.length}; ${records} record(s) dropped`,
         ),
       );
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     stats.pendingBytes += chunk.length;
     return this.#queue.run(async () => {
       try {
-        await this.#write(chunk, records);
+        return await this.#write(chunk, records);
       } finally {
         stats.pendingBytes -= chunk.length;
       }
@@ -115,7 +116,7 @@ export class LogFile {
     return this.#queue.run(() => this.#closeHandle());
   }
 
-  async #write(chunk: Buffer, records: number): Promise<void> {
+  async #write(chunk: Buffer, records: number): Promise<boolean> {
     const stats = this.#options.stats;
     let written = 0;
     try {
@@ -135,10 +136,12 @@ export class LogFile {
       stats.records += records;
       stats.bytes += data.length;
       stats.writes++;
+      return true;
     } catch (error) {
       if (written > 0) this.#brokenLine = true;
       this.#failed(error, records);
       await this.#closeHandle(); // reopened (and the error retried) with the next batch
+      return false;
     }
   }
 

@@ -128,8 +128,9 @@ test('an unwritable path is counted and logged, and the plugin keeps writing the
     { path: directory, format: '%request_path%' },
     { path: good, format: '%request_path%' },
   ];
-  await p.logRecords({ logs, records: [{ log: 0, path: '/a' }, { log: 1, path: '/b' }, { log: 2, path: '/c' }, { log: 0, path: '/d' }] });
-  await p.logRecords({ seq: 2, logs, records: [{ log: 0, path: '/e' }] });
+  // A batch with records not written fails its hook, so the SDK acknowledges it as not written.
+  await assert.rejects(p.logRecords({ logs, records: [{ log: 0, path: '/a' }, { log: 1, path: '/b' }, { log: 2, path: '/c' }, { log: 0, path: '/d' }] }), /2 of 3 file write\(s\) did not happen/);
+  await assert.rejects(p.logRecords({ seq: 2, logs, records: [{ log: 0, path: '/e' }] }), /1 of 1 file write\(s\) did not happen/);
   assert.deepEqual(await readLines(good), ['/c']);
   let stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[missingDir]?.['write_errors'], 2, 'each failed open is counted (retried per batch)');
@@ -175,12 +176,16 @@ test('beyond max_pending a batch is dropped and counted; what is written is whol
   const path = join(dir, 'a.log');
   const logs = [{ path, format: '%request_path%' }];
   const sends: Promise<void>[] = [];
-  for (let b = 0; b < 200; b++) sends.push(p.logRecords({ seq: b + 1, logs, records: Array.from({ length: 10 }, (_, i) => numbered(1, b * 10 + i)) }));
+  let failedBatches = 0;
+  for (let b = 0; b < 200; b++) {
+    sends.push(p.logRecords({ seq: b + 1, logs, records: Array.from({ length: 10 }, (_, i) => numbered(1, b * 10 + i)) }).catch(() => void failedBatches++));
+  }
   await Promise.all(sends);
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
   const file = stats.files[path] ?? {};
   assert.ok((file['records_dropped'] ?? 0) > 0, 'some were dropped');
   assert.equal((file['records'] ?? 0) + (file['records_dropped'] ?? 0), 2000);
+  assert.equal(failedBatches * 10, file['records_dropped'], 'each dropped batch failed its hook (acknowledged as not written)');
   assert.equal(file['pending_bytes'], 0);
   const lines = await readLines(path);
   assert.equal(lines.length, file['records']);

@@ -132,6 +132,8 @@ export const rateLimitConfigSchema = z
     /** `memory`: counters in this process (exact for every worker of one machine). `redis`: shared by every proxy using the Redis. */
     backend: z.enum(['memory', 'redis'], { error: (issue) => `expected "memory" or "redis", found ${JSON.stringify(issue.input)}` }).default('memory'),
     redis: redis.optional(),
+    /** memory backend: distinct counters held at most (a wildcard on a client-chosen value must not grow the heap without end). */
+    max_counters: z.number().int('expected a whole number').min(1, 'expected at least 1').default(100_000),
     domains: z.array(domain).min(1, 'expected at least one domain with its descriptors'),
   })
   .superRefine((c, ctx) => {

@@ -8,6 +8,7 @@
  * unit) are held, each with one counter per distinct descriptor seen in it.
  */
 import type { Counter, CounterBackend } from './counter-backend.js';
+import { RATE_LIMIT_ERROR_CODES, RateLimitError } from './errors.js';
 
 interface Window {
   readonly startMs: number;
@@ -19,12 +20,22 @@ export class MemoryBackend implements CounterBackend {
   /** unit in ms → its current window */
   readonly #windows = new Map<number, Window>();
 
+  constructor(private readonly maxCounters = 100_000) {}
+
   increment(counters: readonly Counter[], hits: number): number[] {
     const counts = new Array<number>(counters.length);
     for (let i = 0; i < counters.length; i++) {
       const counter = counters[i] as Counter;
       const window = this.#window(counter.unitMs, counter.windowStartMs);
-      const count = (window.counts.get(counter.key) ?? 0) + hits;
+      const previous = window.counts.get(counter.key);
+      if (previous === undefined && this.size >= this.maxCounters) {
+        // The filter's failure mode decides (open by default), and the plugin logs it.
+        throw new RateLimitError(
+          RATE_LIMIT_ERROR_CODES.backendFailed,
+          `memory backend: expected at most ${this.maxCounters} counters (max_counters), found that many already; not counting a new descriptor`,
+        );
+      }
+      const count = (previous ?? 0) + hits;
       window.counts.set(counter.key, count);
       counts[i] = count;
     }

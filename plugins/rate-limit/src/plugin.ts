@@ -52,7 +52,7 @@ export function createRateLimitPlugin(options: RateLimitPluginOptions = {}): Rat
 export const rateLimitPlugin: RateLimitPluginDefinition = createRateLimitPlugin();
 
 function createBackend(config: RateLimitConfig, logger: PluginLogger): CounterBackend {
-  if (config.backend === 'memory' || config.redis === undefined) return new MemoryBackend();
+  if (config.backend === 'memory' || config.redis === undefined) return new MemoryBackend(config.max_counters);
   const backend = new RedisBackend({ config: config.redis, logger: logger.child({ component: 'redis' }) });
   backend.start();
   return backend;

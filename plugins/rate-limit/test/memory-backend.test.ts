@@ -22,3 +22,11 @@ test('a clock that steps back keeps counting in the newest window', () => {
   assert.deepEqual(backend.increment([counter('a', 'second', T0 + 1_000)], 1), [1]);
   assert.deepEqual(backend.increment([counter('a', 'second', T0 + 500)], 1), [2]);
 });
+
+test('max_counters: a new descriptor beyond the cap fails (the filter\'s failure mode decides); known ones still count', () => {
+  const backend = new MemoryBackend(3);
+  for (const key of ['a', 'b', 'c']) backend.increment([counter(key, 'minute', T0)], 1);
+  assert.throws(() => backend.increment([counter('d', 'minute', T0)], 1), { code: 'MOSN_ERR_RATE_LIMIT_BACKEND_FAILED', message: /at most 3 counters \(max_counters\)/ });
+  assert.deepEqual(backend.increment([counter('a', 'minute', T0)], 1), [2]);
+  assert.equal(backend.size, 3);
+});

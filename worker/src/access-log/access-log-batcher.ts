@@ -135,6 +135,22 @@ export class AccessLogBatcher {
     this.#unackedRecords = 0;
   }
 
+  /**
+   * Before the worker exits: sends what it can and waits (at most `ms`) for the plugin to
+   * acknowledge; then closes, counting whatever is left, so that the counters the worker reports
+   * last are final.
+   */
+  async settle(ms: number): Promise<void> {
+    this.#flush();
+    const deadline = Date.now() + ms;
+    while ((this.#unackedRecords > 0 || this.#queue.length > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (this.#queue.length > 0) this.#flush();
+    }
+    this.close();
+    this.#connectionLost();
+  }
+
   /** Sends what it can now (drain, stop); whatever cannot go is counted as dropped. */
   close(): void {
     this.#flush();

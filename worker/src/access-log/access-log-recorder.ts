@@ -35,6 +35,15 @@ export interface ExchangeView {
   responseHeader(lname: string): string | undefined;
 }
 
+// A queued record must not hold a client's 60 KB path or header for as long as the plugin is away:
+// the queue is bounded in records, so each record is bounded in size.
+const MAX_PATH_CHARS = 4096;
+const MAX_HEADER_CHARS = 1024;
+
+function clip(value: string, max: number): string {
+  return value.length > max ? value.slice(0, max) : value;
+}
+
 interface LogPlan {
   readonly target: number;
   readonly requestHeaders: readonly string[];
@@ -70,7 +79,7 @@ export class AccessLogRecorder {
         responseCode: x.status,
         responseFlag: n.responseFlag,
         method: x.method,
-        path: x.path,
+        path: clip(x.path, MAX_PATH_CHARS),
         requestId: n.requestId === '' ? x.requestId : n.requestId,
         upstreamHost: n.upstreamHost,
         upstreamLocalAddress: '',
@@ -88,7 +97,7 @@ function pick(names: readonly string[], get: (lname: string) => string | undefin
   const out: Record<string, string> = {};
   for (const name of names) {
     const value = get(name);
-    if (value !== undefined) out[name] = value;
+    if (value !== undefined) out[name] = clip(value, MAX_HEADER_CHARS);
   }
   return out;
 }

@@ -114,6 +114,9 @@ export class CircuitBreaker {
     this.queue.push({ pool, waiter, since: Date.now(), live: true });
     this.pending++;
     if (this.timer === undefined) this.armTimer();
+    // An idle connection to another host can make room now; nothing else would wake this waiter
+    // before a connection is released or closed.
+    this.onCapacity();
   }
 
   /** The waiter gave up (its client went away). */

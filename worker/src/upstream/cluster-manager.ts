@@ -98,7 +98,7 @@ export class Cluster implements HostSet {
     this.hashing = usesHashKey(config.lb_type);
     this.outlierDetector = outlier === undefined ? undefined : new OutlierDetector(this.ejectionTarget(), outlier, log);
     const hc = config.health_check;
-    this.healthChecker = hc === undefined ? undefined : new HealthChecker(this, hc, log.child({ healthCheck: hc.service_name ?? config.name }));
+    this.healthChecker = hc === undefined ? undefined : new HealthChecker(this, hc, log.child({ healthCheck: hc.service_name ?? config.name }), tlsOptions);
     this.healthChecker?.start();
   }
 

@@ -15,6 +15,7 @@
 // mid-line), the outcome is a failure and the next check is scheduled.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import type { HealthCheckConfig, HostConfig } from '@mosn/config';
 import type { Logger } from 'pino';
 import { describeSystemError } from '../errors.js';
@@ -50,6 +51,8 @@ export class HealthChecker {
     private readonly target: HealthTarget,
     private readonly config: HealthCheckConfig,
     private readonly logger: Logger,
+    /** The cluster's TLS client options, per host: checks speak TLS to a TLS upstream. */
+    private readonly tlsFor?: (host: HostConfig) => tls.ConnectionOptions,
   ) {
     this.checks = target.hosts.map(() => ({ healthy: true, passes: 0, failures: 0, timer: undefined, timeout: undefined, socket: undefined, seq: 0 }));
     const path = config.http_check_config?.path ?? '/';
@@ -101,19 +104,22 @@ export class HealthChecker {
     try {
       const http = this.config.http_check_config;
       const port = http?.port ?? host.port;
-      const socket = net.connect({ host: host.host, port, noDelay: true });
+      const tlsOptions = this.tlsFor?.(host);
+      const socket =
+        tlsOptions === undefined ? net.connect({ host: host.host, port, noDelay: true }) : tls.connect({ ...tlsOptions, host: host.host, port });
+      const connected = tlsOptions === undefined ? 'connect' : 'secureConnect';
       c.socket = socket;
       c.timeout = setTimeout(() => done(false, 'no answer within ' + this.config.timeout + ' ms'), this.config.timeout);
       c.timeout.unref();
       socket.on('error', (err) => done(false, describeSystemError(err)));
       socket.on('close', () => done(false, 'connection closed before a status line'));
       if (this.config.protocol !== 'Http1' || http === undefined) {
-        socket.on('connect', () => done(true, 'connected'));
+        socket.on(connected, () => done(true, 'connected'));
         return;
       }
       const expected = http.expected_statuses;
       let received = '';
-      socket.on('connect', () => socket.write(this.requestHead(host), 'latin1'));
+      socket.on(connected, () => socket.write(this.requestHead(host), 'latin1'));
       socket.on('data', (chunk: Buffer) => {
         received += chunk.toString('latin1', 0, Math.min(chunk.length, MAX_STATUS_LINE));
         const eol = received.indexOf('\r\n');

@@ -61,6 +61,8 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
   /** A retry counted in the cluster's max_retries is in flight. */
   private retryInFlight = false;
   private tryTimer: NodeJS.Timeout | undefined;
+  /** Pending body chunks already kept for a retry when the request started waiting for a connection. */
+  private keptBeforeWait = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Waiting for a connection (max_connections reached): the breaker that queued us, and the body bytes that came with the head. */
   private waitingOn: CircuitBreaker | null = null;
@@ -490,6 +492,8 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
   private onIdleTimeout(ms: number): void {
     this.idleTimer = undefined;
     const up = this.upstream;
+    // Still waiting for a connection (max_connections): the idle clock starts once there is one.
+    if (up === null && this.waitingOn !== null) return this.armIdleTimer(ms);
     if (up === null) return;
     const text = 'upstream idle timeout: no data either way for ' + ms + ' ms (cluster "' + this.clusterName + '")';
     this.conn.ctx.logger.debug({ code: 'MOSN_ERR_ROUTE_TIMEOUT', client: this.conn.clientAddress, cluster: this.clusterName }, text);
@@ -539,6 +543,8 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     // Bytes that arrived with the head live in the connection's input buffer: copy them.
     this.waitingBody = body === undefined ? undefined : Buffer.from(body);
     this.pendingBody = pending ?? [];
+    // These chunks are already kept for a retry (startRetryState); only later ones are added.
+    this.keptBeforeWait = this.pendingBody.length;
     this.conn.pauseForUpstream();
   }
 
@@ -548,7 +554,8 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     this.waitingOn = null;
     this.waitingBody = undefined;
     this.pendingBody = null;
-    if (this.replay !== null) for (const chunk of pending) this.keepForReplay(chunk);
+    if (this.replay !== null) for (let i = this.keptBeforeWait; i < pending.length; i++) this.keepForReplay(pending[i] as Buffer);
+    this.keptBeforeWait = 0;
     this.conn.resumeFromUpstream();
     this.sendFirst(up, body, pending);
   }
