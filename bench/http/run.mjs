@@ -2,7 +2,7 @@
 // (1 worker), through a node:http + http.Agent proxy, and through nginx (1 worker), alternating
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
-//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
+//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
 // (`mosn-rr4` / `mosn-lr4`: one cluster of 4 upstream hosts — 4 ports of one nginx — under LB_ROUNDROBIN / LB_LEAST_REQUEST.)
 // (`mosn-log`: access logs to the logging-bypass plugin; `mosn-ratelimit`: the global rate limit,
 // memory backend, never reached. Compare both with `mosn`.)
@@ -13,7 +13,7 @@
 
 import { parseArgs } from 'node:util';
 import { startNginxProxy, startNginxUpstream, startNginxUpstreams } from '../lib/nginx.mjs';
-import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, managementProxyConfig, noMetricsProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
 import { SignJWT } from 'jose';
 import { freePort, treeCpuMs, hasCommand, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -104,6 +104,19 @@ async function main() {
     tempDirs.push(logDir);
     const child = await startMosn({ configFile: writeConfig(accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') })), port, cpu: CPU_PROXY });
     targets.push({ name: 'mosn-log', port, pid: child.pid });
+  }
+  // Metrics: `mosn` records them (the default); `mosn-nometrics` turns them off; `mosn-mgmt` also
+  // runs the management plugin, which every worker reports to each second.
+  if (wanted.includes('mosn-nometrics')) {
+    const port = await freePort(used);
+    const child = await startMosn({ configFile: writeConfig(noMetricsProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY });
+    targets.push({ name: 'mosn-nometrics', port, pid: child.pid });
+  }
+  if (wanted.includes('mosn-mgmt')) {
+    const port = await freePort(used);
+    const adminPort = await freePort(used);
+    const child = await startMosn({ configFile: writeConfig(managementProxyConfig({ port, upstreamPort, adminPort })), port, cpu: CPU_PROXY });
+    targets.push({ name: 'mosn-mgmt', port, pid: child.pid });
   }
   if (wanted.includes('mosn-ratelimit')) {
     const port = await freePort(used);
@@ -210,6 +223,10 @@ async function main() {
     if (byName[name] && byName.mosn) {
       console.log(`${name} / mosn (no filter): req/s ${ratio(byName[name], 'mosn')}, CPU per request ${cpuRatio(byName[name], 'mosn')}`);
     }
+  }
+  if (byName.mosn && byName['mosn-nometrics']) {
+    console.log(`mosn (metrics on) / mosn-nometrics: req/s ${ratio(byName.mosn, 'mosn-nometrics')}, CPU per request ${cpuRatio(byName.mosn, 'mosn-nometrics')}`);
+    if (byName['mosn-mgmt']) console.log(`mosn-mgmt (reports to the management plugin) / mosn-nometrics: req/s ${ratio(byName['mosn-mgmt'], 'mosn-nometrics')}, CPU per request ${cpuRatio(byName['mosn-mgmt'], 'mosn-nometrics')}`);
   }
   if (byName['mosn-lr4'] && byName['mosn-rr4']) {
     const lr = byName['mosn-lr4'];

@@ -159,3 +159,17 @@ export function rateLimitProxyConfig({ port, upstreamPort }) {
   ];
   return config;
 }
+
+/** httpProxyConfig with metrics recording off (`metrics.enabled: false`): the baseline for their cost. */
+export function noMetricsProxyConfig({ port, upstreamPort }) {
+  return { ...httpProxyConfig({ port, upstreamPort }), metrics: { enabled: false } };
+}
+
+/** httpProxyConfig plus the management plugin receiving every worker's report (admin API on `adminPort`). */
+export function managementProxyConfig({ port, upstreamPort, adminPort }) {
+  const config = httpProxyConfig({ port, upstreamPort });
+  config.plugins = [
+    { name: 'management', command: process.execPath, args: [join(here, '../../plugins/management/dist/src/main.js')], config: { address: `127.0.0.1:${adminPort}` } },
+  ];
+  return config;
+}

@@ -93,6 +93,8 @@ test('each worker reports its registry and the supervisor its state: exact reque
   assert.equal(sumOf(all, 'mosn_cluster_requests_total', { cluster: 'up' }), 30);
   assert.equal(sumOf(all, 'mosn_host_healthy', { cluster: 'up', host: upstream.address }), 2, 'each worker sees the host healthy');
   assert.equal(sumOf(all, 'mosn_http_request_duration_seconds', {}) > 0, true);
+  assert.ok(sumOf(all, 'mosn_listener_bytes_sent_total', { listener: 'http' }) > 35 * 50, 'response bytes counted per listener');
+  assert.equal(sumOf(all, 'mosn_listener_connections_total', { listener: 'http' }), 35);
   const host = all.find((r) => r.source === 'host') as MetricsReport;
   assert.equal(host.state?.ready, true);
   assert.equal(host.state?.workers.length, 2);

@@ -67,6 +67,7 @@ export class WorkerServer {
     if (this.config.metrics.enabled) {
       this.metrics = new WorkerMetrics();
       this.metrics.watchClusters(this.clusters);
+      for (const client of this.plugins.all()) this.metrics.watchPluginClient(client);
       this.reporter = new MetricsReporter(
         this.metrics,
         this.plugins,

@@ -71,6 +71,7 @@ test('checks made in one event-loop turn reach the plugin as one batch, each wit
   // Connected now: another turn's 300 checks go out as batches of at most 256.
   await Promise.all(Array.from({ length: 300 }, (_, i) => client.checkRequest(check(`/${i}`))));
   assert.deepEqual(plugin.batches, [4, 256, 44]);
+  assert.deepEqual(client.counters, { calls: 304, errors: 1, timeouts: 0 }, 'counted for metrics');
 });
 
 test('a batch that is not answered in time fails every call in it with MOSN_ERR_PLUGIN_TIMEOUT', async (t) => {
@@ -81,9 +82,11 @@ test('a batch that is not answered in time fails every call in it with MOSN_ERR_
   client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 100 });
   const results = await Promise.allSettled([client.checkRequest(check('/a')), client.checkRequest(check('/b'))]);
   for (const r of results) assert.equal(r.status === 'rejected' && r.reason.code, 'MOSN_ERR_PLUGIN_TIMEOUT');
+  assert.deepEqual(client.counters, { calls: 2, errors: 0, timeouts: 2 });
 });
 
 test('without an endpoint a call fails at once with MOSN_ERR_PLUGIN_UNAVAILABLE', async () => {
   const client = new PluginClient('gone', 1, logger);
   await assert.rejects(client.checkRequest(check('/')), { code: 'MOSN_ERR_PLUGIN_UNAVAILABLE', message: /plugin "gone" is unavailable: it is not running/ });
+  assert.deepEqual(client.counters, { calls: 1, errors: 1, timeouts: 0 });
 });

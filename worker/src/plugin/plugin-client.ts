@@ -26,6 +26,8 @@ import type { PluginEndpoint } from '../process/supervisor-channel.js';
 
 interface QueuedCall {
   readonly call: BatchCall;
+  /** performance.now() when the call was made (for the latency histogram). */
+  readonly at: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -50,6 +52,10 @@ export class PluginClient {
   /** The hooks the plugin listed in its initialize result (empty until connected). */
   #hooks: readonly string[] = [];
   #logListener: LogRecordsListener | undefined;
+  /** Counted for metrics (read when collected). */
+  readonly counters = { calls: 0, errors: 0, timeouts: 0 };
+  /** Set by the worker's metrics when they are on. */
+  duration: { observe(seconds: number): void } | undefined;
   #connection: MessageConnection | undefined;
   #connecting: Promise<MessageConnection> | undefined;
   /** Bumped on every endpoint change, so a late connect for an old endpoint is thrown away. */
@@ -131,9 +137,14 @@ export class PluginClient {
   }
 
   #enqueue(call: BatchCall): Promise<unknown> {
-    if (this.#endpoint === undefined) return Promise.reject(unavailable(this.name, 'it is not running'));
+    if (this.#endpoint === undefined) {
+      this.counters.calls += 1;
+      this.counters.errors += 1;
+      return Promise.reject(unavailable(this.name, 'it is not running'));
+    }
     return new Promise((resolve, reject) => {
-      const queued = this.#queue.push({ call, resolve, reject });
+      this.counters.calls += 1;
+      const queued = this.#queue.push({ call, at: performance.now(), resolve, reject });
       if (queued === 1) setImmediate(this.#flush);
       else if (queued >= MAX_BATCH) this.#flush();
     });
@@ -152,13 +163,20 @@ export class PluginClient {
       // Set by #open, which loaded the RPC module before any connection could exist.
       const method = batchMethod as NonNullable<typeof batchMethod>;
       const { outcomes } = await withTimeout(connection.sendRequest(method, { calls: batch.map((q) => q.call) }), endpoint.timeoutMs, this.name);
+      const now = performance.now();
       for (let i = 0; i < batch.length; i++) {
         const queued = batch[i] as QueuedCall;
         const outcome = outcomes[i];
+        this.duration?.observe((now - queued.at) / 1000);
         if (outcome !== undefined && 'ok' in outcome) queued.resolve(outcome.ok);
-        else queued.reject(callFailed(this.name, queued.call.hook, outcome?.error));
+        else {
+          this.counters.errors += 1;
+          queued.reject(callFailed(this.name, queued.call.hook, outcome?.error));
+        }
       }
     } catch (err) {
+      if ((err as { code?: unknown }).code === 'MOSN_ERR_PLUGIN_TIMEOUT') this.counters.timeouts += batch.length;
+      else this.counters.errors += batch.length;
       for (const queued of batch) queued.reject(err);
     }
   }

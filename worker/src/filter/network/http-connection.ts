@@ -63,6 +63,8 @@ export class HttpConnection implements TrackedConnection {
   virtualHost = '';
   /** performance.now() at the request head, when metrics are on. */
   private metricsT0 = 0;
+  private bytesReadCounted = 0;
+  private bytesWrittenCounted = 0;
   private readonly stream: ProxyStream;
   private readonly tracker: ConnectionTracker;
   private readonly input = new InputBuffer();
@@ -303,9 +305,22 @@ export class HttpConnection implements TrackedConnection {
     this.resState = X_DONE;
     if (this.notes !== null) this.ctx.accessLog?.record(this.exchangeView(), performance.now());
     const lm = this.ctx.listenerMetrics;
-    if (lm !== undefined) lm.http.record(this.virtualHost, this.responseStatus, (performance.now() - this.metricsT0) / 1000);
+    if (lm !== undefined) {
+      lm.http.record(this.virtualHost, this.responseStatus, (performance.now() - this.metricsT0) / 1000);
+      this.countBytes(lm.http);
+    }
     if (this.reqState === RS_DONE) this.finishExchange();
     else this.closeGracefully(); // the rest of the request body is discarded while lingering
+  }
+
+  /** Bytes since the last count, into the listener's byte counters (per response, and at close). */
+  private countBytes(http: { bytesReceived: { value: number }; bytesSent: { value: number } }): void {
+    const read = this.socket.bytesRead;
+    const written = this.socket.bytesWritten;
+    http.bytesReceived.value += read - this.bytesReadCounted;
+    http.bytesSent.value += written - this.bytesWrittenCounted;
+    this.bytesReadCounted = read;
+    this.bytesWrittenCounted = written;
   }
 
   /** The exchange as the access log reads it (only built on listeners that log). */
@@ -450,7 +465,10 @@ export class HttpConnection implements TrackedConnection {
     this.stream.abort();
     this.input.clear();
     this.ctx.stats.connectionsActive--;
-    if (this.ctx.listenerMetrics !== undefined) this.ctx.listenerMetrics.connectionsActive.value--;
+    if (this.ctx.listenerMetrics !== undefined) {
+      this.ctx.listenerMetrics.connectionsActive.value--;
+      this.countBytes(this.ctx.listenerMetrics.http);
+    }
     this.tracker.remove(this);
   }
 

@@ -9,30 +9,37 @@ import { PluginCheckFilter } from '../../filter/stream/plugin-check-filter.js';
 import { RateLimitFilter } from '../../filter/stream/rate-limit-filter.js';
 import type { StreamFilterChain } from '../../filter/stream/stream-filter-chain.js';
 import type { ClusterManager } from '../../upstream/cluster-manager.js';
+import type { PluginClient } from '../../plugin/plugin-client.js';
 import { HistogramFamily, LATENCY_BUCKETS, ValueFamily, type HistogramChild, type RegistrableMetric, type ValueChild } from './metric-family.js';
 
 const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 
 /** Requests of one listener by virtual host and status class, and their latency. */
 export class HttpMetrics {
-  readonly #byVhost = new Map<string, ValueChild[]>();
+  readonly #byVhost = new Map<string, { byClass: ValueChild[]; duration: HistogramChild }>();
 
   constructor(
     private readonly listener: string,
     private readonly requests: ValueFamily,
-    readonly duration: HistogramChild,
+    private readonly durations: HistogramFamily,
+    readonly bytesReceived: ValueChild,
+    readonly bytesSent: ValueChild,
   ) {}
 
   record(virtualHost: string, status: number, seconds: number): void {
     let children = this.#byVhost.get(virtualHost);
     if (children === undefined) {
-      children = STATUS_CLASSES.map((c) => this.requests.child({ listener: this.listener, virtual_host: virtualHost, status_class: c }));
+      const labels = { listener: this.listener, virtual_host: virtualHost };
+      children = {
+        byClass: STATUS_CLASSES.map((c) => this.requests.child({ ...labels, status_class: c })),
+        duration: this.durations.child(labels),
+      };
       this.#byVhost.set(virtualHost, children);
     }
     const klass = Math.floor(status / 100) - 1;
-    const child = children[klass < 0 ? 0 : klass > 4 ? 4 : klass] as ValueChild;
+    const child = children.byClass[klass < 0 ? 0 : klass > 4 ? 4 : klass] as ValueChild;
     child.value += 1;
-    this.duration.observe(seconds);
+    children.duration.observe(seconds);
   }
 }
 
@@ -46,6 +53,11 @@ export class WorkerMetrics {
   readonly registry = new Registry();
   readonly #connectionsActive = new ValueFamily('mosn_listener_connections_active', 'Downstream connections open now.', 'gauge');
   readonly #connectionsTotal = new ValueFamily('mosn_listener_connections_total', 'Downstream connections accepted.', 'counter');
+  readonly #bytesReceived = new ValueFamily('mosn_listener_bytes_received_total', 'Bytes read from downstream clients (HTTP listeners: counted per response).', 'counter');
+  readonly #bytesSent = new ValueFamily('mosn_listener_bytes_sent_total', 'Bytes written to downstream clients (HTTP listeners: counted per response).', 'counter');
+  readonly #pluginClientCalls = new ValueFamily('mosn_plugin_client_calls_total', 'Hook calls a worker sent to a plugin.', 'counter');
+  readonly #pluginClientErrors = new ValueFamily('mosn_plugin_client_errors_total', 'Hook calls a plugin answered with an error, or never (unavailable).', 'counter');
+  readonly #pluginClientTimeouts = new ValueFamily('mosn_plugin_client_timeouts_total', 'Hook calls a plugin did not answer within its timeout.', 'counter');
   readonly #httpRequests = new ValueFamily('mosn_http_requests_total', 'HTTP requests answered, by virtual host and status class.', 'counter');
   readonly #httpDuration = new HistogramFamily('mosn_http_request_duration_seconds', 'Time from the request head to the end of the response.', LATENCY_BUCKETS);
   readonly #clusterRequests = new ValueFamily('mosn_cluster_requests_total', 'Requests sent upstream, by cluster.', 'counter');
@@ -70,7 +82,7 @@ export class WorkerMetrics {
       this.#connectionsActive, this.#connectionsTotal, this.#httpRequests, this.#httpDuration, this.#clusterRequests, this.#connectFailures,
       this.#timeouts, this.#retries, this.#overflows, this.#hostRequests, this.#hostHealthy, this.#hostEjected, this.#hostActive,
       this.#hostConnections, this.#pluginCalls, this.#pluginFailures, this.#pluginDuration, this.#accessLogRecords, this.#accessLogDropped,
-      this.#rateLimit,
+      this.#rateLimit, this.#bytesReceived, this.#bytesSent, this.#pluginClientCalls, this.#pluginClientErrors, this.#pluginClientTimeouts,
     ];
     // prom-client types expect its own Metric class; any object with name/get/reset is collected.
     for (const metric of all) this.registry.registerMetric(metric as never);
@@ -80,13 +92,23 @@ export class WorkerMetrics {
     return {
       connectionsActive: this.#connectionsActive.child({ listener: name }),
       connectionsTotal: this.#connectionsTotal.child({ listener: name }),
-      http: new HttpMetrics(name, this.#httpRequests, this.#httpDuration.child({ listener: name })),
+      http: new HttpMetrics(
+        name,
+        this.#httpRequests,
+        this.#httpDuration,
+        this.#bytesReceived.child({ listener: name }),
+        this.#bytesSent.child({ listener: name }),
+      ),
     };
   }
 
-  /** A plugin's call latency histogram (observed by its client). */
-  pluginDuration(plugin: string): HistogramChild {
-    return this.#pluginDuration.child({ plugin });
+  /** A plugin client's calls, errors, timeouts (read when collected) and its latency histogram. */
+  watchPluginClient(client: PluginClient): void {
+    const plugin = client.name;
+    client.duration = this.#pluginDuration.child({ plugin });
+    this.#pluginClientCalls.collect((add) => add({ plugin }, client.counters.calls));
+    this.#pluginClientErrors.collect((add) => add({ plugin }, client.counters.errors));
+    this.#pluginClientTimeouts.collect((add) => add({ plugin }, client.counters.timeouts));
   }
 
   watchClusters(clusters: ClusterManager): void {
