@@ -45,6 +45,9 @@ export const OBJECT_KINDS = {
   accessLogFilter: 'access_log stream filter',
   accessLog: 'access log',
   metrics: 'metrics',
+  admin: 'admin',
+  adminAddress: 'admin address',
+  socketAddress: 'socket address',
   hashPolicy: 'hash policy',
   headerHashPolicy: 'header hash policy',
   cookieHashPolicy: 'cookie hash policy',
@@ -62,7 +65,7 @@ export type ObjectKind = keyof typeof OBJECT_KINDS;
 export const MOSN_UNSUPPORTED_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
   root: [
     'disable_upgrade', 'close_graceful', 'inherit_old_mosnconfig', 'tracing',
-    'dynamic_resources', 'static_resources', 'node', 'admin', 'pprof', 'plugin', 'third_part_codec',
+    'dynamic_resources', 'static_resources', 'node', 'pprof', 'plugin', 'third_part_codec',
     'extends', 'wasm_global_plugins',
   ],
   server: [
@@ -129,6 +132,9 @@ export const MOSN_UNSUPPORTED_KEYS: Readonly<Record<ObjectKind, readonly string[
   accessLogFilter: [],
   accessLog: [],
   metrics: ['sinks', 'stats_matcher', 'shm_zone', 'shm_size', 'flush_mosn', 'lazy_flush'],
+  admin: [],
+  adminAddress: ['pipe'],
+  socketAddress: ['protocol', 'named_port', 'resolver_name', 'ipv4_compat'],
 };
 
 /** Values MOSN accepts for an enumerated setting that MOSN.ts does not support yet. */

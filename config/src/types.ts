@@ -27,6 +27,8 @@ export interface MosnConfig {
   plugins: PluginConfig[];
   /** MOSN's `metrics` key, with our fields: recording in every worker, reports to management plugins. */
   metrics: MetricsConfig;
+  /** MOSN's `admin.address` as "host:port"; passed to plugins (the management plugin serves it). */
+  admin_address: string | undefined;
 }
 
 export interface MetricsConfig {

@@ -140,6 +140,7 @@ function expectedFull(source: string): MosnConfig {
     ],
     plugins: [],
     metrics: { enabled: true, flush_interval: 1000 },
+    admin_address: undefined,
   };
 }
 
@@ -165,7 +166,16 @@ test('a minimal config gets every default', () => {
     routers: [],
     clusters: [],
     plugins: [],
+    metrics: { enabled: true, flush_interval: 1000 },
+    admin_address: undefined,
   });
+});
+
+test('MOSN\'s admin.address is read as host:port (the management plugin serves it)', () => {
+  const config = parseConfig('admin: { address: { socket_address: { address: 127.0.0.1, port_value: 34901 } } }\nservers: [{}]\n', '/etc/mosn/a.yaml');
+  assert.equal(config.admin_address, '127.0.0.1:34901');
+  const v6 = parseConfig('admin: { address: { socket_address: { address: "::1", port_value: 9 } } }\nservers: [{}]\n', '/etc/mosn/a.yaml');
+  assert.equal(v6.admin_address, '[::1]:9');
 });
 
 test('defaults fill in listeners, routes, clusters and hosts left short', () => {

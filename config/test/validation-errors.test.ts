@@ -94,7 +94,7 @@ test('a key MOSN knows but MOSN.ts does not support yet says exactly that', () =
 
 test('unsupported MOSN keys are recognised at every level, top level included', () => {
   const yaml = [
-    'admin: { address: { socket_address: { address: 127.0.0.1, port_value: 34901 } } }',
+    'tracing: { enable: true }',
     'servers:',
     '  - default_log_path: stdout',
     '    routers: [{ router_config_name: r, router_configs: /x, virtual_hosts: [{ name: v, domains: ["*"], require_tls: x,',
@@ -105,7 +105,7 @@ test('unsupported MOSN keys are recognised at every level, top level included', 
   const unsupported = (key: string, noun: string) => `"${key}" is a MOSN ${noun} option that MOSN.ts does not support yet`;
   const vh = 'servers[0].routers[0].virtual_hosts[0]';
   assert.deepStrictEqual(lines(err), [
-    `1:1 admin: ${unsupported('admin', 'top-level')}`,
+    `1:1 tracing: ${unsupported('tracing', 'top-level')}`,
     `3:5 servers[0].default_log_path: ${unsupported('default_log_path', 'server')}`,
     `${lc(yaml, 'router_configs')} servers[0].routers[0].router_configs: ${unsupported('router_configs', 'router config')}`,
     `${lc(yaml, 'require_tls')} ${vh}.require_tls: ${unsupported('require_tls', 'virtual host')}`,

@@ -65,6 +65,7 @@ test('the launch constants are what the supervisor and the SDK agree on', () => 
     secret: 'MOSN_PLUGIN_SECRET',
     name: 'MOSN_PLUGIN_NAME',
     logLevel: 'MOSN_PLUGIN_LOG_LEVEL',
+    adminAddress: 'MOSN_ADMIN_ADDRESS',
   });
   assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call', 'rateLimit', 'logRecords', 'reopenLogs', 'metrics']);
 });

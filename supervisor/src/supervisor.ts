@@ -92,6 +92,7 @@ export class Supervisor {
       const { bound } = await this.#listeners.bindAll(config.listeners);
 
       this.stage = 'starting-plugins';
+      this.#plugins.adminAddress = config.admin_address;
       await this.#plugins.start(config.plugins);
 
       this.stage = 'starting-workers';
@@ -135,6 +136,7 @@ export class Supervisor {
       const config = await loadConfig(file);
       const sockets = await this.#listeners.bindAll(config.listeners);
       added = sockets.added;
+      this.#plugins.adminAddress = config.admin_address;
       const plugins = await this.#plugins.prepare(config.plugins);
       const generation = this.#newGeneration(config, sockets.bound);
       try {

@@ -31,9 +31,11 @@ async function managedConfig(t: TestContext, extra: Json = {}): Promise<{ config
           command: process.execPath,
           args: [MANAGEMENT_MAIN],
           env: { VAULT_TOKEN: 'hunter2' },
-          config: { address: admin, admin_token: 'letmein', interval: '200ms' },
+          config: { admin_token: 'letmein', interval: '200ms' },
         },
       ],
+      // MOSN's own admin block: the supervisor hands it to the plugin that serves the admin API.
+      admin: { address: { socket_address: { address: '127.0.0.1', port_value: Number(admin.slice(admin.lastIndexOf(':') + 1)) } } },
       ...extra,
     },
   });

@@ -50,6 +50,14 @@ export function rootSchema(context: RootContext) {
     uds_dir: nonEmptyString.optional(),
     workers: workers.optional(),
     plugins: z.array(pluginSchema(context.baseDir)).default([]),
+    admin: mosnObject('admin', {
+      address: mosnObject('adminAddress', {
+        socket_address: mosnObject('socketAddress', {
+          address: nonEmptyString,
+          port_value: z.number().int().min(0).max(65_535),
+        }),
+      }),
+    }).optional(),
     metrics: mosnObject('metrics', {
       enabled: z.boolean().default(true),
       flush_interval: duration().default(DEFAULT_METRICS_FLUSH_INTERVAL_MS),
@@ -72,12 +80,18 @@ export function rootSchema(context: RootContext) {
       routers: first.routers,
       clusters: root.cluster_manager,
       plugins: root.plugins,
+      admin_address: adminAddress(root.admin?.address.socket_address),
       metrics: {
         enabled: root.metrics?.enabled ?? true,
         flush_interval: root.metrics?.flush_interval ?? DEFAULT_METRICS_FLUSH_INTERVAL_MS,
       },
     };
   });
+}
+
+function adminAddress(socket: { address: string; port_value: number } | undefined): string | undefined {
+  if (socket === undefined) return undefined;
+  return socket.address.includes(':') ? `[${socket.address}]:${socket.port_value}` : `${socket.address}:${socket.port_value}`;
 }
 
 // Type-level check that the schema's output is the contract the other packages code against.

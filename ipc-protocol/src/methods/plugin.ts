@@ -33,6 +33,8 @@ export const PLUGIN_ENV = Object.freeze({
   name: 'MOSN_PLUGIN_NAME',
   /** Optional: pino level for the plugin's logs (default `info`). */
   logLevel: 'MOSN_PLUGIN_LOG_LEVEL',
+  /** Optional: MOSN's `admin.address` ("host:port"), for the plugin that serves the admin API. */
+  adminAddress: 'MOSN_ADMIN_ADDRESS',
 } as const);
 
 /** The hooks a plugin can serve, as listed in `PluginInitializeResult.hooks`. */

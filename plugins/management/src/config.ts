@@ -30,9 +30,15 @@ export function parseAddress(text: string): AdminAddress | undefined {
   return { text, host, port };
 }
 
+/**
+ * The supervisor passes MOSN's top-level `admin.address` to every plugin in this variable; the
+ * plugin's own `address` wins when both are given.
+ */
+export const ADMIN_ADDRESS_ENV = 'MOSN_ADMIN_ADDRESS';
+
 const address = z
   .string()
-  .default(DEFAULT_ADMIN_ADDRESS)
+  .default(() => process.env[ADMIN_ADDRESS_ENV] ?? DEFAULT_ADMIN_ADDRESS)
   .transform((text, ctx): AdminAddress => {
     const parsed = parseAddress(text);
     if (parsed === undefined) {

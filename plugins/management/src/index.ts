@@ -4,7 +4,7 @@
 
 export { MANAGEMENT_PLUGIN_VERSION, createManagementPlugin, managementPlugin } from './plugin.js';
 export type { ManagementPluginDefinition, ManagementPluginOptions, ManagementState } from './plugin.js';
-export { DEFAULT_ADMIN_ADDRESS, managementConfigSchema, parseAddress } from './config.js';
+export { ADMIN_ADDRESS_ENV, DEFAULT_ADMIN_ADDRESS, managementConfigSchema, parseAddress } from './config.js';
 export type { AdminAddress, ManagementConfig, ManagementConfigInput } from './config.js';
 export { MANAGEMENT_ERROR_CODES, ManagementError } from './errors.js';
 export type { ManagementErrorCode } from './errors.js';

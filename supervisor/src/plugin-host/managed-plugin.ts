@@ -31,6 +31,8 @@ export interface ManagedPluginOptions {
   /** Called whenever the plugin's endpoint appears (running) or goes away. */
   onChange: () => void;
   hostRequests?: HostRequestHandlers;
+  /** MOSN's admin.address at the time of each launch. */
+  adminAddress?: () => string | undefined;
 }
 
 export class ManagedPlugin {
@@ -129,6 +131,7 @@ export class ManagedPlugin {
       launchNumber: this.options.nextLaunchNumber(),
       logger: this.#logger,
       ...(this.options.hostRequests === undefined ? {} : { hostRequests: this.options.hostRequests }),
+      adminAddress: this.options.adminAddress?.(),
     });
     // stop() ran, or another launch (a restart racing a backoff timer) started, while this one was in flight.
     if ((this.state as PluginState) === 'stopped' || epoch !== this.#launchEpoch) {

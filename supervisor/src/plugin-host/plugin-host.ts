@@ -47,6 +47,9 @@ export class PluginHost {
     private readonly hostRequests?: HostRequestHandlers,
   ) {}
 
+  /** MOSN's admin.address from the config in force (set before plugins start or are replaced). */
+  adminAddress: string | undefined;
+
   /** A metrics report to every running plugin that serves `metrics`. */
   sendMetrics(report: MetricsReport): void {
     for (const { plugin } of this.#plugins.values()) plugin.sendMetrics(report);
@@ -172,6 +175,7 @@ export class PluginHost {
       logger: this.logger,
       onChange: () => this.#changed(),
       ...(this.hostRequests === undefined ? {} : { hostRequests: this.hostRequests }),
+      adminAddress: () => this.adminAddress,
     });
   }
 

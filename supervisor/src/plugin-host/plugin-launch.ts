@@ -62,6 +62,8 @@ export interface LaunchOptions {
   logger: Logger;
   /** Serves what a plugin may ask of its host (admin actions) on the host connection. */
   hostRequests?: HostRequestHandlers;
+  /** MOSN's admin.address, passed in the environment. */
+  adminAddress?: string | undefined;
 }
 
 export interface HostRequestHandlers {
@@ -81,6 +83,7 @@ export async function launchPlugin(config: PluginConfig, options: LaunchOptions)
       [PLUGIN_ENV.socket]: socketPath,
       [PLUGIN_ENV.secret]: secret,
       [PLUGIN_ENV.name]: config.name,
+      ...(options.adminAddress === undefined ? {} : { [PLUGIN_ENV.adminAddress]: options.adminAddress }),
     },
     stdin: 'ignore',
     stdout: 'pipe',

@@ -102,6 +102,7 @@ export function mosnConfig(parts: { listeners: ListenerConfig[]; routers?: Route
     clusters: parts.clusters ?? [],
     plugins: [],
     metrics: { enabled: true, flush_interval: 1000 },
+    admin_address: undefined,
   };
 }
 
