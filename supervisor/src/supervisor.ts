@@ -154,6 +154,10 @@ export class Supervisor {
       this.#config = config;
       this.#configPath = file;
       this.options.logger.level = config.log_level;
+      // The new config may turn metrics on or off, or change their flush interval.
+      clearInterval(this.#reportTimer);
+      this.#reportTimer = undefined;
+      this.#startReporting(config);
       const removed = listenersMissingFrom(old?.config.listeners ?? [], config.listeners);
       this.#reloads.ok += 1;
       const result: ReloadResult = {

@@ -184,3 +184,17 @@ test('killing the management plugin under load: no proxy error; it comes back an
   assert.deepEqual(report.non2xx, {});
   assert.ok(after >= before, `counters continue: ${before} before the kill, ${after} after`);
 });
+
+test('a reload that changes the management plugin hands the admin port over: the new instance serves it (with its new token)', async (t) => {
+  const { config, admin } = await managedConfig(t);
+  const mosn = await startMosn(t, config, { workers: 1 });
+  await ready(mosn, admin);
+  const plugins = (config['plugins'] as Json[]).map((p) => ({ ...p, config: { ...(p['config'] as Json), admin_token: 'rotated' } }));
+  await writeFile(mosn.configFile, JSON.stringify({ ...config, plugins }));
+  const reload = await runMosnctl(['reload', '-c', mosn.configFile]);
+  assert.equal(reload.code, 0, reload.stderr);
+  const post = (token: string) =>
+    adminGet(admin, '/api/v1/update_loglevel', { method: 'POST', body: '{"level":"info"}', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+  await waitFor(async () => ((await post('rotated').catch(() => undefined))?.status === 200 ? true : undefined), 'the new instance on the admin port');
+  assert.equal((await post('letmein')).status, 401, 'the old token no longer works');
+});

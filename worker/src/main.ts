@@ -6,7 +6,7 @@ import { PluginClients } from './plugin/plugin-clients.js';
 import { WorkerServer } from './worker-server.js';
 import type { SupervisorToWorker, WorkerToSupervisor } from './process/supervisor-channel.js';
 import { WORKER_ENV } from './process/supervisor-channel.js';
-import { setTrackedLevel, trackLevel } from './process/log-level.js';
+import { levelTracking, setTrackedLevel, trackLevel } from './process/log-level.js';
 import type { MetricJson } from './stats/metrics/metric-json.js';
 
 const workerId = Number(process.env[WORKER_ENV.id] ?? 0);
@@ -75,10 +75,17 @@ async function drainOnce(deadline: number): Promise<void> {
 function onMessage(message: SupervisorToWorker, handle: unknown): void {
   switch (message.type) {
     case 'start': {
-      logger = trackLevel(pino({ level: message.config.log_level, base: { pid: process.pid, worker: workerId, generation } }));
+      logger = trackLevel(pino({ level: message.config.log_level, base: { pid: process.pid, worker: workerId, generation }, ...levelTracking }));
       plugins = new PluginClients(message.config.plugins.map((p) => p.name), workerId, logger);
       plugins.update(message.plugins);
-      server = new WorkerServer({ config: message.config, logger, plugins, workerId, generation });
+      server = new WorkerServer({
+        config: message.config,
+        logger,
+        plugins,
+        workerId,
+        generation,
+        onMetricsSnapshot: (metrics) => void send({ type: 'metrics', metrics }),
+      });
       drainTimeoutMs = message.config.workers.drain_timeout;
       expectedListeners = new Set(message.config.listeners.map((l) => l.name));
       if (expectedListeners.size === 0) void send({ type: 'ready' });

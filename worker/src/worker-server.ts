@@ -34,6 +34,8 @@ export interface WorkerServerOptions {
   /** This worker's id, sent with its access log batches and metrics reports. */
   workerId?: number;
   generation?: number;
+  /** Each metrics snapshot, before the plugins get it (the worker process sends it to the supervisor). */
+  onMetricsSnapshot?: (metrics: MetricJson[]) => void;
 }
 
 export class WorkerServer {
@@ -74,6 +76,7 @@ export class WorkerServer {
         { workerId: this.workerId, generation: options.generation ?? 0 },
         this.config.metrics.flush_interval,
         this.logger,
+        options.onMetricsSnapshot,
       );
     } else {
       this.metrics = undefined;

@@ -119,7 +119,7 @@ export class WorkerProcess {
   /** Asks the worker for its counters; undefined when it does not answer in time. */
   /** Counters and metrics for the periodic report; updates requestsPerSecond. */
   async sample(timeoutMs = 1000): Promise<WorkerCounters | undefined> {
-    const counters = await this.stats(timeoutMs, true);
+    const counters = await this.stats(timeoutMs);
     if (counters === undefined) return undefined;
     const now = Date.now();
     const previous = this.#sample;
@@ -201,6 +201,9 @@ export class WorkerProcess {
         this.lastCounters = message.counters;
         if (message.metrics !== undefined) this.lastMetrics = message.metrics;
         this.#pendingStats.get(message.id)?.(message.counters);
+        return;
+      case 'metrics':
+        this.lastMetrics = message.metrics;
         return;
       case 'drained':
         this.lastCounters = message.counters;

@@ -7,7 +7,7 @@ import type { PluginConfig } from '@mosn/config';
  * its executable and of any argument that names a file (a script run by `node`), so that new
  * plugin code on disk is picked up like new core code is.
  */
-export async function pluginFingerprint(config: PluginConfig): Promise<string> {
+export async function pluginFingerprint(config: PluginConfig, adminAddress?: string): Promise<string> {
   const files = await Promise.all(
     [config.command, ...config.args].map(async (p) => {
       const file = path.resolve(config.cwd, p);
@@ -15,5 +15,6 @@ export async function pluginFingerprint(config: PluginConfig): Promise<string> {
       return s?.isFile() === true ? `${file}:${s.size}:${s.mtimeMs}` : '';
     }),
   );
-  return JSON.stringify({ config, files });
+  // What the plugin gets in its environment besides its config counts too (MOSN_ADMIN_ADDRESS).
+  return JSON.stringify({ config, files, adminAddress });
 }

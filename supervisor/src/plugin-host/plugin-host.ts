@@ -73,7 +73,7 @@ export class PluginHost {
   async prepare(configs: readonly PluginConfig[], strict = true): Promise<PluginChange> {
     const fresh: [string, Entry][] = [];
     for (const config of configs) {
-      const fingerprint = await pluginFingerprint(config);
+      const fingerprint = await pluginFingerprint(config, this.adminAddress);
       if (this.#plugins.get(config.name)?.fingerprint === fingerprint) continue;
       fresh.push([config.name, { plugin: await this.#create(config), fingerprint }]);
     }

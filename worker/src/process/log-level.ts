@@ -1,15 +1,21 @@
 // pino children copy their parent's level when they are made and do not follow later changes;
-// `host/setLogLevel` must reach every logger of the worker, so the children are tracked (weakly:
-// per-connection children must not be kept alive by this).
+// `host/setLogLevel` must reach every logger of the worker, so every child is tracked (weakly:
+// per-connection children must not be kept alive by this) through pino's own onChild hook, which
+// children inherit, so grandchildren are tracked too and keep all their bindings.
 import type { Logger } from 'pino';
 
 const tracked = new Set<WeakRef<Logger>>();
 
-/** Makes `logger` and every child made from it (at any depth) follow setTrackedLevel. */
+/** Options for the root logger: every child made from it, at any depth, is tracked. */
+export const levelTracking = Object.freeze({
+  onChild: (child: Logger): void => {
+    tracked.add(new WeakRef(child));
+  },
+});
+
+/** Makes `logger` (a root made with levelTracking) follow setTrackedLevel. */
 export function trackLevel<L extends Logger>(logger: L): L {
   tracked.add(new WeakRef(logger));
-  const child = logger.child.bind(logger) as unknown as (...args: unknown[]) => Logger;
-  (logger as unknown as { child: (...args: unknown[]) => Logger }).child = (...args: unknown[]) => trackLevel(child(...args));
   return logger;
 }
 

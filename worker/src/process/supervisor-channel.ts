@@ -47,6 +47,7 @@ export type WorkerToSupervisor =
   | { type: 'listening'; name: string; port: number }
   | { type: 'ready' }
   | { type: 'stats'; id: number; counters: WorkerCounters; metrics?: MetricJson[] }
+  | { type: 'metrics'; metrics: MetricJson[] }
   | { type: 'drained'; forced: number; counters: WorkerCounters; metrics?: MetricJson[] }
   | { type: 'fatal'; code: string; message: string };
 

@@ -34,6 +34,8 @@ export class AdminServer {
     this.#server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, (req, res) => {
       this.#handle(req, res).catch((error: unknown) => this.#fail(res, error));
     });
+    // A client that stops reading must not hold an answer (a large exposition) for ever.
+    this.#server.setTimeout(30_000);
     this.#server.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();

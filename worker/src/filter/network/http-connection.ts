@@ -317,10 +317,16 @@ export class HttpConnection implements TrackedConnection {
   private countBytes(http: { bytesReceived: { value: number }; bytesSent: { value: number } }): void {
     const read = this.socket.bytesRead;
     const written = this.socket.bytesWritten;
-    http.bytesReceived.value += read - this.bytesReadCounted;
-    http.bytesSent.value += written - this.bytesWrittenCounted;
-    this.bytesReadCounted = read;
-    this.bytesWrittenCounted = written;
+    // bytesWritten counts bytes still queued; a reset throws them away and it goes back: counters
+    // only ever go up.
+    if (read > this.bytesReadCounted) {
+      http.bytesReceived.value += read - this.bytesReadCounted;
+      this.bytesReadCounted = read;
+    }
+    if (written > this.bytesWrittenCounted) {
+      http.bytesSent.value += written - this.bytesWrittenCounted;
+      this.bytesWrittenCounted = written;
+    }
   }
 
   /** The exchange as the access log reads it (only built on listeners that log). */

@@ -17,6 +17,8 @@ export class MetricsReporter {
     private readonly identity: { workerId: number; generation: number },
     intervalMs: number,
     private readonly logger: Logger,
+    /** Gets each snapshot before the plugins do (the supervisor keeps it for when the worker is gone). */
+    private readonly onSnapshot: ((metrics: MetricJson[]) => void) | undefined,
   ) {
     this.#timer = setInterval(() => void this.report().catch((err: unknown) => this.logger.warn({ err }, 'metrics report failed')), intervalMs);
     this.#timer.unref();
@@ -28,6 +30,10 @@ export class MetricsReporter {
   }
 
   async report(): Promise<void> {
+    const metrics = await this.snapshot();
+    // The same snapshot to the supervisor first: if this worker dies, what the supervisor adds to
+    // the retired totals is exactly what the plugins last counted for it (never less).
+    this.onSnapshot?.(metrics);
     const clients = this.plugins.all();
     if (clients.length === 0) return;
     const report: MetricsReport = {
@@ -37,7 +43,7 @@ export class MetricsReporter {
       generation: this.identity.generation,
       seq: ++this.#seq,
       at: Date.now(),
-      metrics: await this.snapshot(),
+      metrics,
     };
     for (const client of clients) client.sendMetrics(report);
   }
