@@ -317,7 +317,6 @@ export class Supervisor {
     const deadline = Date.now() + old.config.workers.drain_timeout;
     void old.drain(deadline).then(() => {
       this.#draining.delete(old);
-      this.#hostReporter.addRestartsOf(old.restarts);
       this.#closeUnusedSockets();
       this.#logger.info({ generation: old.number, pids }, 'old generation drained');
     });

@@ -200,6 +200,8 @@ test('/api/v1/stats answers MOSN\'s console format, filtered by ?key=', async (t
   const { plugin, port } = await startPlugin(t);
   await plugin.metrics(await workerReport(101, workerRegistry({ requests: 7, hostRequests: 5, durations: [0.1] })));
   await plugin.metrics(await workerReport(102, workerRegistry({ requests: 11, hostRequests: 6, durations: [0.2] })));
+  assert.equal((await request(port, '/api/v1/stats')).status, 503, 'no supervisor report yet');
+  await plugin.metrics(await hostReport(hostState({ workers: [{ pid: 101 }, { pid: 102 }] })));
   const all = (await getJson(port, '/api/v1/stats')).json as Record<string, Record<string, Record<string, string>>>;
   assert.equal(all.downstream?.['listener.ingress.status_class.2xx.virtual_host.vh']?.mosn_http_requests_total, '18');
   assert.equal(all.downstream?.['listener.ingress']?.mosn_http_request_duration_seconds_count, '2');

@@ -117,10 +117,14 @@ test('a restarted plugin fed the next cumulative reports shows the same totals',
   assert.deepEqual(sortedLines(after.reply.body), sortedLines(before));
 });
 
-test('before the supervisor\'s first report, fresh worker reports count', async (t) => {
+test('before the supervisor\'s first report the exposition is 503 (no retired totals yet: a dip would look like a reset); then it counts', async (t) => {
   const started = await startPlugin(t);
   await started.plugin.metrics(await workerReport(101, workerRegistry(W101)));
   await started.plugin.metrics(await workerReport(102, workerRegistry(W102)));
+  const early = await request(started.port, '/stats/prometheus');
+  assert.equal(early.status, 503);
+  assert.match(early.body, /MOSN_ERR_ADMIN_NO_HOST_STATE/);
+  await started.plugin.metrics(await hostReport(hostState({ workers: [{ pid: 101 }, { pid: 102 }] })));
   assert.equal(valueOf((await scrape(started.port)).families, 'mosn_http_requests_total', REQUESTS), 18);
 });
 
@@ -142,6 +146,7 @@ test('a malformed metric is left out and logged; the rest of the report and the 
   const other = await workerReport(102, workerRegistry(W102));
   await started.plugin.metrics({ ...other, metrics: other.metrics.map((m) => (m.name === 'mosn_http_requests_total' ? { ...m, type: 'gauge' as const } : m)) });
 
+  await started.plugin.metrics(await hostReport(hostState({ workers: [{ pid: 101 }, { pid: 102 }] })));
   const { families } = await scrape(started.port);
   assert.equal(valueOf(families, 'mosn_http_requests_total', REQUESTS), 7, 'the mismatching declaration is left out');
   assert.equal(valueOf(families, 'mosn_host_requests_total', { cluster: 'backend', host: '10.0.0.1:8080' }), 11);
@@ -155,8 +160,9 @@ test('a malformed metric is left out and logged; the rest of the report and the 
   assert.ok(warnings.some((m) => m.includes('mosn_http_requests_total: expected every sender to declare it counter/sum, found gauge/sum')), JSON.stringify(warnings));
 });
 
-test('an empty plugin answers a valid, empty exposition', async (t) => {
+test('a plugin with only an empty supervisor report answers a valid, empty exposition', async (t) => {
   const started = await startPlugin(t);
+  await started.plugin.metrics(await hostReport(hostState({ workers: [] })));
   const { families } = await scrape(started.port);
   assert.equal(families.size, 0);
 });

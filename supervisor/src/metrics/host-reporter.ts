@@ -19,19 +19,28 @@ export class HostReporter {
   readonly #workerRestarts = new Counter({ name: 'mosn_supervisor_worker_restarts_total', help: 'Workers replaced after an unexpected exit.', registers: [this.#registry] });
   readonly #pluginRestarts = new Counter({ name: 'mosn_supervisor_plugin_restarts_total', help: 'Plugin restarts, by plugin.', labelNames: ['plugin'], registers: [this.#registry] });
   #retired: MetricJson[] = [];
-  #workerRestartsBefore = 0;
+  #retiring: Promise<void> = Promise.resolve();
+  /** Restart counts come from things that go away (a drained generation, a replaced plugin): kept monotonic here. */
+  readonly #monotonic = new Map<string, { base: number; last: number }>();
   #seq = 0;
 
-  /** Adds an exited worker's final figures to the retired totals. */
-  async retire(metrics: readonly MetricJson[] | undefined): Promise<void> {
-    if (metrics === undefined || metrics.length === 0) return;
-    const merged = AggregatorRegistry.aggregate([this.#retired, metrics] as never);
-    this.#retired = (await merged.getMetricsAsJSON()) as unknown as MetricJson[];
+  /** Adds an exited worker's final figures to the retired totals (one at a time, in order). */
+  retire(metrics: readonly MetricJson[] | undefined): Promise<void> {
+    if (metrics === undefined || metrics.length === 0) return this.#retiring;
+    this.#retiring = this.#retiring.then(async () => {
+      const merged = AggregatorRegistry.aggregate([this.#retired, metrics] as never);
+      this.#retired = (await merged.getMetricsAsJSON()) as unknown as MetricJson[];
+    });
+    return this.#retiring;
   }
 
-  /** Restarts of generations that are gone, so that the counter never goes back. */
-  addRestartsOf(generationRestarts: number): void {
-    this.#workerRestartsBefore += generationRestarts;
+  /** `raw` from a source that may drop (its holder went away): what dropped is kept as a base. */
+  #ever(key: string, raw: number): number {
+    const seen = this.#monotonic.get(key) ?? { base: 0, last: 0 };
+    if (raw < seen.last) seen.base += seen.last - raw;
+    seen.last = raw;
+    this.#monotonic.set(key, seen);
+    return seen.base + raw;
   }
 
   async report(figures: HostFigures, state: HostState): Promise<MetricsReport> {
@@ -41,9 +50,9 @@ export class HostReporter {
     this.#reloads.inc({ result: 'ok' }, figures.reloads.ok);
     this.#reloads.inc({ result: 'failed' }, figures.reloads.failed);
     this.#workerRestarts.reset();
-    this.#workerRestarts.inc(this.#workerRestartsBefore + figures.workerRestarts);
+    this.#workerRestarts.inc(this.#ever('workers', figures.workerRestarts));
     this.#pluginRestarts.reset();
-    for (const p of figures.pluginRestarts) this.#pluginRestarts.inc({ plugin: p.name }, p.restarts);
+    for (const p of figures.pluginRestarts) this.#pluginRestarts.inc({ plugin: p.name }, this.#ever(`plugin:${p.name}`, p.restarts));
     return {
       source: 'host',
       workerId: 0,

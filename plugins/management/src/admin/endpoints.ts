@@ -49,6 +49,9 @@ export const ENDPOINTS: readonly Endpoint[] = [
     params: ['key'],
     description: 'every metric in MOSN\'s console format ({type: {namespace: {metric: "value"}}}); ?key=TYPE or ?key=TYPE.NAMESPACE keeps one part',
     async handle(context, _req, res, url) {
+      // Totals need the supervisor's retired figures: without them a restarted plugin would show
+      // a dip that a scraper takes for a counter reset.
+      requireHost(context);
       const stats = consoleStats((await context.view.snapshot()).metrics);
       const key = url.searchParams.get('key');
       if (key === null) return sendJson(res, 200, stats);
@@ -63,6 +66,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     params: [],
     description: 'every metric in the Prometheus text format 0.0.4, summed over the workers (live and exited) and the supervisor',
     async handle(context, _req, res) {
+      requireHost(context); // see /api/v1/stats
       send(res, 200, CONTENT_TYPES.prometheus, await (await context.view.snapshot()).registry.metrics());
     },
   },
