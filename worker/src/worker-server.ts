@@ -93,7 +93,7 @@ export class WorkerServer {
       throw new MosnWorkerError('MOSN_ERR_LISTEN', 'no listener named "' + name + '" in the config (listeners: ' + known + ')');
     }
     if (this.listeners.has(name)) throw new MosnWorkerError('MOSN_ERR_LISTEN', 'listener "' + name + '" is already listening');
-    const listener = new Listener(config, this.createFilter(config), this.logger.child({ component: 'listener', listener: name }));
+    const listener = new Listener(config, this.createFilter(config), this.logger.child({ component: 'listener', listener: name }), this.tracker);
     this.listeners.set(name, listener);
     try {
       return await listener.listen(source);

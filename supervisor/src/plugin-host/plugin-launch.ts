@@ -119,7 +119,14 @@ export async function launchPlugin(config: PluginConfig, options: LaunchOptions)
     if (socket === 'timeout') return await failWith(`socket ${handshake.socketPath} did not accept within ${config.start_timeout} ms`);
     const connection = createIpcConnection(socket, { logger });
     const hostRequests = options.hostRequests;
+    // Admin actions are for the management plugin (the one that serves `metrics`), not for any plugin.
+    let servesMetrics = false;
     connection.onRequest(HostSetLogLevel, (params) => {
+      if (!servesMetrics) {
+        return new ResponseError(RPC_ERROR_CODES.unauthorized, `host/setLogLevel: expected a plugin serving "metrics" (the management plugin), found ${config.name}, which does not`, {
+          code: SUPERVISOR_ERROR_CODES.control,
+        });
+      }
       const level: unknown = params?.level;
       if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level) || hostRequests === undefined) {
         return new ResponseError(RPC_ERROR_CODES.failed, `host/setLogLevel: expected a level of ${LOG_LEVELS.join(', ')}, found ${JSON.stringify(level)}`, {
@@ -144,6 +151,7 @@ export async function launchPlugin(config: PluginConfig, options: LaunchOptions)
       return await failWith(`no answer to initialize within ${config.start_timeout} ms`);
     }
     await connection.sendNotification(PluginInitialized);
+    servesMetrics = Array.isArray(initialized.hooks) && initialized.hooks.includes('metrics');
     return {
       pid: child.pid,
       socketPath: handshake.socketPath,

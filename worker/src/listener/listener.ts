@@ -7,6 +7,7 @@ import type { ListenerConfig } from '@mosn/config';
 import type { Logger } from 'pino';
 import { MosnWorkerError, describeSystemError } from '../errors.js';
 import { type TlsTermination, createTlsTermination } from './tls-termination.js';
+import type { ConnectionTracker } from './connection-tracker.js';
 
 export type ListenSource = object | { host: string; port: number };
 
@@ -28,10 +29,10 @@ export class Listener {
   private readonly tls: TlsTermination | undefined;
   private closed = false;
 
-  constructor(config: ListenerConfig, filter: NetworkFilter, logger: Logger) {
+  constructor(config: ListenerConfig, filter: NetworkFilter, logger: Logger, tracker?: ConnectionTracker) {
     this.config = config;
     this.logger = logger;
-    this.tls = createTlsTermination(config, (socket) => filter.onConnection(socket), logger.child({ component: 'tls' }));
+    this.tls = createTlsTermination(config, (socket) => filter.onConnection(socket), logger.child({ component: 'tls' }), tracker);
     const tlsTermination = this.tls;
     // allowHalfOpen: a client that shuts down its sending side after a request still gets the
     // response (HTTP), and TCP proxy half-close is carried through.

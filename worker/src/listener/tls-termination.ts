@@ -17,6 +17,7 @@ import tls from 'node:tls';
 import type { ListenerConfig, TlsContextConfig } from '@mosn/config';
 import type { Logger } from 'pino';
 import { MosnWorkerError, describeSystemError } from '../errors.js';
+import type { ConnectionTracker, TrackedConnection } from './connection-tracker.js';
 
 /** Time allowed for a handshake when the listener has no header_read_timeout. */
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 60_000;
@@ -26,7 +27,12 @@ export interface TlsTermination {
   accept(socket: net.Socket): void;
 }
 
-export function createTlsTermination(listener: ListenerConfig, onSecure: (socket: tls.TLSSocket) => void, logger: Logger): TlsTermination | undefined {
+export function createTlsTermination(
+  listener: ListenerConfig,
+  onSecure: (socket: tls.TLSSocket) => void,
+  logger: Logger,
+  tracker?: ConnectionTracker,
+): TlsTermination | undefined {
   const contexts = listener.filter_chains[0]?.tls_contexts ?? [];
   const first = contexts[0];
   if (first === undefined) return undefined;
@@ -54,7 +60,17 @@ export function createTlsTermination(listener: ListenerConfig, onSecure: (socket
         }
       : {}),
   });
+  // Raw socket → untrack, for the handshakes in progress (the TLSSocket wraps the raw one).
+  const pending = new WeakMap<net.Socket, () => void>();
   server.on('secureConnection', (socket: tls.TLSSocket) => {
+    const raw = (socket as unknown as { _parent?: net.Socket })._parent;
+    const untrack = raw === undefined ? undefined : pending.get(raw);
+    if (untrack !== undefined && raw !== undefined) {
+      pending.delete(raw);
+      raw.off('close', untrack);
+      // The HTTP connection made by onSecure tracks it from here; remove the handshake entry after.
+      queueMicrotask(untrack);
+    }
     if (verify && !require && socket.getPeerCertificate() !== null && Object.keys(socket.getPeerCertificate()).length > 0 && !socket.authorized) {
       logger.debug({ client: socket.remoteAddress, reason: String(socket.authorizationError) }, 'client certificate refused');
       socket.destroy();
@@ -67,6 +83,15 @@ export function createTlsTermination(listener: ListenerConfig, onSecure: (socket
   });
   return {
     accept(socket) {
+      // A connection in its handshake is a connection too: a drain waits for it (it becomes an
+      // HTTP connection, tracked on its own, or fails), and a close destroys it.
+      if (tracker !== undefined) {
+        const handshaking: TrackedConnection = { drain: () => undefined, destroy: () => socket.destroy() };
+        tracker.add(handshaking);
+        const done = (): void => tracker.remove(handshaking);
+        socket.once('close', done);
+        pending.set(socket, done);
+      }
       server.emit('connection', socket);
     },
   };
