@@ -12,7 +12,7 @@ import { waitFor } from './helpers/deadline.js';
 import { request } from './helpers/http-client.js';
 import { startLoad } from './helpers/load.js';
 import { runMosnctl, startMosn, tempDir, type RunningMosn } from './helpers/mosn-process.js';
-import { startHttpUpstream } from './helpers/upstream.js';
+import { startHttpUpstream, unusedAddress } from './helpers/upstream.js';
 
 const LOGGING_MAIN = fileURLToPath(new URL('../../../plugins/logging-bypass/dist/src/main.js', import.meta.url));
 const FORMAT = '%request_method% %request_path% %response_code% %downstream_remote_address% %REQ.x-conn% %RESP.x-up% %request_id%';
@@ -253,4 +253,50 @@ test('mosnctl logs reopen and SIGUSR1 make the plugin reopen its files after log
   await sequentialRequests(port, 'third', 5);
   const third = await linesAtLeast(setup.textLog, 5);
   assert.ok(third.every((l) => l.includes(' third ')));
+});
+
+test('failed exchanges are logged with their response flag: no route, connect failure, reset after the head', async (t) => {
+  const dead = await unusedAddress();
+  const resetting = await startHttpUpstream(t, (_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('partial');
+    setImmediate(() => res.socket?.destroy());
+  });
+  const setup = await setupLogs(t);
+  const routers = [
+    {
+      router_config_name: 'r',
+      virtual_hosts: [
+        {
+          name: 'v',
+          domains: ['*'],
+          routers: [
+            { match: { prefix: '/dead' }, route: { cluster_name: 'dead' } },
+            { match: { prefix: '/reset' }, route: { cluster_name: 'resetting' } },
+          ],
+        },
+      ],
+    },
+  ];
+  const config = mosnConfig({
+    listeners: [
+      {
+        ...httpListener('http', 'r'),
+        stream_filters: [{ type: 'access_log', config: { plugin: 'access-log', flush_interval: '10ms' } }],
+        access_logs: [{ log_path: setup.textLog, log_format: '%request_path% %response_code% %response_flag%' }],
+      },
+    ],
+    routers,
+    clusters: [cluster('dead', [dead]), cluster('resetting', [resetting.address])],
+    top: { plugins: [{ name: 'access-log', command: process.execPath, args: [LOGGING_MAIN] }] },
+  });
+  const mosn = await startMosn(t, config, { workers: 1 });
+  const port = mosn.port('http');
+  assert.equal((await request(port, { path: '/nowhere' })).status, 404);
+  assert.equal((await request(port, { path: '/dead' })).status, 502);
+  await request(port, { path: '/reset' }).catch(() => undefined); // the client sees a truncated response
+  const logged = await linesAtLeast(setup.textLog, 3);
+  assert.ok(logged.includes('/nowhere 404 NR'), logged.join('\n'));
+  assert.ok(logged.includes('/dead 502 UF'), logged.join('\n'));
+  assert.ok(logged.includes('/reset 200 UR'), logged.join('\n'));
 });

@@ -329,6 +329,17 @@ export class HttpConnection implements TrackedConnection {
     }
   }
 
+  /**
+   * Notes why the exchange did not end normally, with Envoy's response flags as MOSN prints them
+   * (%response_flag%): NR no route, UH no healthy host, UF upstream connect failure, UR upstream
+   * reset, UT upstream timeout, UO circuit breaker overflow, UP upstream protocol error, DC the
+   * client went away. Free when the listener does not log.
+   */
+  flag(code: string): void {
+    const notes = this.notes;
+    if (notes !== null && notes.responseFlag === '') notes.responseFlag = code;
+  }
+
   /** The exchange as the access log reads it (only built on listeners that log). */
   private exchangeView(): ExchangeView {
     const req = this.req;
@@ -468,6 +479,12 @@ export class HttpConnection implements TrackedConnection {
     if (this.tunnel !== null) this.tunnel.destroy();
     clearTimeout(this.headTimer);
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    // An exchange that ends without its response (client gone, upstream reset after the head, a
+    // timeout after the head) is logged too: operators need exactly those lines.
+    if (this.notes !== null && this.resState === X_ACTIVE) {
+      this.flag('DC');
+      this.ctx.accessLog?.record(this.exchangeView(), performance.now());
+    }
     this.stream.abort();
     this.input.clear();
     this.ctx.stats.connectionsActive--;

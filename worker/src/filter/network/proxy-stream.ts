@@ -127,6 +127,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     const req = conn.req;
     const ctx = conn.ctx;
     if (route === undefined) {
+      conn.flag('NR');
       return conn.localReply(404, 'no route for ' + req.method + ' ' + (req.authority ?? '') + req.path + '\n');
     }
     const action = route.action;
@@ -144,6 +145,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     const pool = cluster.pickPool(cluster.hashing ? { hashKey: requestHashKey(action.hashPolicy, conn.getHeader, conn.clientAddress) } : undefined);
     if (pool === undefined) {
       ctx.logger.debug({ code: 'MOSN_ERR_NO_HOST', cluster: clusterName }, 'no host in cluster');
+      conn.flag('UH');
       return conn.localReply(503, 'no host in cluster "' + clusterName + '"\n');
     }
     const overflow = cluster.breaker.admit(pool);
@@ -317,9 +319,11 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     conn.ctx.logger.debug({ code: err.code, err: err.message, client: conn.clientAddress }, 'upstream request failed');
     if (this.action !== null) this.endRouteState();
     if (responseStarted) {
+      conn.flag('UR');
       conn.destroy(); // the client must not take a truncated response for a complete one
       return;
     }
+    conn.flag(err.code === 'MOSN_ERR_UPSTREAM_CONNECT' ? 'UF' : err.code === 'MOSN_ERR_UPSTREAM_RESET' ? 'UR' : 'UP');
     conn.localReply(502, err.message + '\n');
   }
 
@@ -577,6 +581,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
   }
 
   private countTimeout(): void {
+    this.conn.flag('UT');
     const cluster = this.conn.ctx.clusters.get(this.clusterName);
     if (cluster !== undefined) cluster.timeouts++;
   }
@@ -588,6 +593,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     if (overflowing !== undefined) overflowing.overflows++;
     conn.ctx.logger.debug({ code: 'MOSN_ERR_UPSTREAM_OVERFLOW', cluster: clusterName, limit }, 'circuit breaker: request refused');
     if (this.action !== null) this.endRouteState();
+    conn.flag('UO');
     conn.localReply(503, 'upstream overflow: cluster "' + clusterName + '" is at its ' + limit + ' limit' + detail + '\n', OVERLOADED_LINE);
   }
 
