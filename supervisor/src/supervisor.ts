@@ -224,6 +224,9 @@ export class Supervisor {
     this.#logger.level = level;
     for (const generation of [...this.#draining, ...(this.#current === undefined ? [] : [this.#current])]) {
       for (const worker of generation.workers()) worker.setLogLevel(level);
+      // A worker that this generation starts later (a restart after a crash) starts at this level
+      // too; the next reload takes the level from the config file again.
+      generation.config.log_level = level as MosnConfig['log_level'];
     }
     this.#logger.info({ previous, level }, 'log level changed');
     return { previous, level };
@@ -266,6 +269,7 @@ export class Supervisor {
         pluginRestarts: this.#plugins.restartCounts(),
       },
       state,
+      this.#config?.metrics.flush_interval,
     );
     this.#plugins.sendMetrics(report);
   }

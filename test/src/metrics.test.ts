@@ -148,4 +148,24 @@ test('a plugin can set the log level of the supervisor and its workers (host/set
   );
   const line = mosn.output.split('\n').find((l) => l.includes('rejected request')) ?? '';
   assert.match(line, /"level":20/, 'written at debug');
+
+  // A worker started after the change (here: the replacement of a killed one) starts at that level.
+  const before = (await mosn.status()).workers[0]?.pid as number;
+  process.kill(before, 'SIGKILL');
+  const replacement = await waitFor(
+    async () => {
+      const w = (await mosn.status()).workers[0];
+      return w !== undefined && w.pid !== before && w.state === 'ready' ? w.pid : undefined;
+    },
+    'the replacement worker',
+  );
+  await waitFor(
+    async () => {
+      await garbage();
+      return mosn.output.split('\n').some((l) => l.includes('rejected request') && l.includes(`"pid":${replacement}`)) ? true : undefined;
+    },
+    'a debug line from the replacement worker',
+    5_000,
+    100,
+  );
 });

@@ -47,6 +47,8 @@ export interface MetricsReport {
   readonly seq: number;
   /** Epoch milliseconds when the report was taken. */
   readonly at: number;
+  /** The sender's flush interval (`metrics.flush_interval`): the next report is due this long after. */
+  readonly intervalMs?: number;
   readonly metrics: readonly MetricJson[];
   /** Host only: the final metrics of every worker that exited, summed. */
   readonly retired?: readonly MetricJson[];

@@ -48,3 +48,15 @@ test('gauges are left out of retired: an exited worker has no current value', as
   assert.ok(!names.includes('mosn_listener_connections_active'));
   assert.ok(!names.includes('mosn_host_healthy'));
 });
+
+test('the supervisor\'s flush interval (intervalMs in its report) replaces the plugin\'s own for staleness', async () => {
+  const clock = manualClock();
+  const store = new ReportStore({ intervalMs: 1_000, now: clock.now });
+  store.accept({ ...(await hostReport(hostState({ workers: [] }))), intervalMs: 5_000 });
+  const receivedAt = clock.now();
+  assert.equal(store.intervalMs, 5_000);
+  clock.advance(14_000);
+  assert.equal(store.isStale(receivedAt), false, '14 s is under 3 × 5 s');
+  clock.advance(1_000);
+  assert.equal(store.isStale(receivedAt), true);
+});

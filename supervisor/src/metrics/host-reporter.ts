@@ -43,7 +43,7 @@ export class HostReporter {
     return seen.base + raw;
   }
 
-  async report(figures: HostFigures, state: HostState): Promise<MetricsReport> {
+  async report(figures: HostFigures, state: HostState, intervalMs?: number): Promise<MetricsReport> {
     this.#generation.set(figures.generation);
     // Counters have no set(): rebuilt from the supervisor's own totals at each report.
     this.#reloads.reset();
@@ -60,6 +60,7 @@ export class HostReporter {
       generation: figures.generation,
       seq: ++this.#seq,
       at: Date.now(),
+      ...(intervalMs === undefined ? {} : { intervalMs }),
       metrics: (await this.#registry.getMetricsAsJSON()) as unknown as MetricJson[],
       retired: this.#retired,
       state,

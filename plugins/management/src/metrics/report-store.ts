@@ -47,10 +47,11 @@ export interface ReportStoreOptions {
 export class ReportStore {
   readonly #workers = new Map<number, WorkerEntry>();
   #host: HostEntry | undefined;
-  readonly #staleMs: number;
+  #staleMs: number;
   readonly #now: () => number;
   #version = 0;
-  readonly intervalMs: number;
+  /** The plugin's `interval` until the supervisor says its own flush interval in a report. */
+  intervalMs: number;
 
   constructor(options: ReportStoreOptions) {
     this.intervalMs = options.intervalMs;
@@ -90,6 +91,11 @@ export class ReportStore {
       const metrics = checkMetrics(report.metrics, `${where} metrics`);
       const retired = checkMetrics(report.retired ?? [], `${where} retired`);
       this.#host = { report, state: report.state as HostState, metrics: metrics.metrics, retired: retired.metrics.filter((m) => m.type !== 'gauge'), receivedAt };
+      // The proxy's metrics.flush_interval wins over the plugin's own `interval` setting.
+      if (typeof report.intervalMs === 'number' && report.intervalMs > 0 && report.intervalMs !== this.intervalMs) {
+        this.intervalMs = report.intervalMs;
+        this.#staleMs = 3 * report.intervalMs;
+      }
       this.#prune();
       this.#version++;
       return { accepted: true, problems: [...metrics.problems, ...retired.problems] };
