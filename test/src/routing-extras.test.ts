@@ -207,7 +207,10 @@ test('a route timeout answers 504; an idle_timeout ends an exchange that goes si
           name: 'all',
           domains: ['*'],
           routers: [
-            { match: { prefix: '/timeout' }, route: { cluster_name: 'slow', timeout: '300ms' } },
+            {
+              match: { prefix: '/timeout' },
+              route: { cluster_name: 'slow', timeout: '300ms', response_headers_to_add: [{ header: { key: 'x-route', value: 'timeout' } }] },
+            },
             { match: { prefix: '/idle-head' }, route: { cluster_name: 'slow', timeout: '0', idle_timeout: '300ms' } },
             { match: { prefix: '/idle-body' }, route: { cluster_name: 'stalls', timeout: '0', idle_timeout: '300ms' } },
           ],
@@ -221,6 +224,7 @@ test('a route timeout answers 504; an idle_timeout ends an exchange that goes si
   const timeout = await request(port, { path: '/timeout' });
   assert.equal(timeout.status, 504);
   assert.match(timeout.body, /route timeout of 300 ms/);
+  assert.equal(timeout.headers['x-route'], 'timeout', "the route's response headers are on the proxy's own 504 too");
   const idle = await request(port, { path: '/idle-head' });
   assert.equal(idle.status, 504);
   assert.match(idle.body, /idle timeout/);

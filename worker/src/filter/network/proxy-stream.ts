@@ -317,6 +317,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
       if (allowed && this.retry(err.message)) return;
     }
     conn.ctx.logger.debug({ code: err.code, err: err.message, client: conn.clientAddress }, 'upstream request failed');
+    const lines = this.action?.headers?.responseLines ?? '';
     if (this.action !== null) this.endRouteState();
     if (responseStarted) {
       conn.flag('UR');
@@ -324,7 +325,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
       return;
     }
     conn.flag(err.code === 'MOSN_ERR_UPSTREAM_CONNECT' ? 'UF' : err.code === 'MOSN_ERR_UPSTREAM_RESET' ? 'UR' : 'UP');
-    conn.localReply(502, err.message + '\n');
+    conn.localReply(502, err.message + '\n', lines);
   }
 
   onUpstreamDrain(): void {
@@ -535,8 +536,10 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     this.upstream = null;
     this.upstreamPaused = false;
     if (up !== null) up.destroy();
+    // The route's response_headers_to_add apply to the proxy's own answers for it too (Envoy's rule).
+    const lines = this.action?.headers?.responseLines ?? '';
     if (this.action !== null) this.endRouteState();
-    this.conn.localReply(status, text + '\n');
+    this.conn.localReply(status, text + '\n', lines);
   }
 
   // ── circuit breakers: waiting for a connection, answering 503 over a limit ─────────────────
