@@ -136,3 +136,22 @@ test('an Upgrade other than websocket is not passed on', T, async (t) => {
   assert.equal(up.plain[0]?.upgrade, undefined);
   assert.equal(up.plain[0]?.connection === 'upgrade', false);
 });
+
+test('an open tunnel counts against the cluster\'s max_connections until it closes', T, async (t) => {
+  const upstream = await startWsUpstream(t);
+  const config = mosnConfig({
+    listeners: [httpListener('http', 'r')],
+    routers: [catchAllRouter('r', 'up')],
+    clusters: [cluster('up', [upstream.address], { connect_timeout: '500ms', circuit_breakers: [{ max_connections: 1 }] })],
+  });
+  const mosn = await startMosn(t, config, { workers: 1 });
+  const port = mosn.port('http');
+  const client = await connect(t, port);
+  assert.match(String(await client.next()), /^hello/);
+  const refused = await request(port, { path: '/plain' });
+  assert.equal(refused.status, 503, 'the one connection allowed is the tunnel');
+  assert.equal(refused.headers['x-mosn-overloaded'], 'true');
+  client.ws.close(1000, 'done');
+  await client.closed;
+  await waitFor(async () => ((await request(port, { path: '/plain' })).status === 200 ? true : undefined), 'room again once the tunnel closed');
+});

@@ -139,6 +139,20 @@ export class ConnectionPool {
   }
 
   /** Forget a connection that closed or was destroyed. */
+  /**
+   * The connection became a tunnel (WebSocket): no longer pooled, but still open to the host, so
+   * it counts against max_connections until its socket closes.
+   */
+  removeAsTunnel(conn: UpstreamConnection, socket: { once(event: 'close', listener: () => void): unknown }): void {
+    if (!this.all.delete(conn)) return;
+    const i = this.idle.lastIndexOf(conn);
+    if (i !== -1) this.idle.splice(i, 1);
+    socket.once('close', () => {
+      this.breaker.connections--;
+      this.breaker.onCapacity();
+    });
+  }
+
   remove(conn: UpstreamConnection): void {
     if (!this.all.delete(conn)) return;
     const i = this.idle.lastIndexOf(conn);

@@ -169,7 +169,7 @@ export class UpstreamConnection {
     if (this.connectTimer !== undefined) clearTimeout(this.connectTimer);
     const socket = this.socket;
     for (const event of ['connect', 'secureConnect', 'data', 'end', 'error', 'close', 'drain']) socket.removeAllListeners(event);
-    this.pool.remove(this);
+    this.pool.removeAsTunnel(this, socket);
     return socket;
   }
 
