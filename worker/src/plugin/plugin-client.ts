@@ -22,6 +22,7 @@ import type {
   RateLimitResult,
 } from '@mosn/ipc-protocol';
 import { MosnWorkerError } from '../errors.js';
+import { withTimeout } from './with-timeout.js';
 import type { PluginEndpoint } from '../process/supervisor-channel.js';
 
 interface QueuedCall {
@@ -162,7 +163,7 @@ export class PluginClient {
       const { connection, endpoint } = await this.#ready();
       // Set by #open, which loaded the RPC module before any connection could exist.
       const method = batchMethod as NonNullable<typeof batchMethod>;
-      const { outcomes } = await withTimeout(connection.sendRequest(method, { calls: batch.map((q) => q.call) }), endpoint.timeoutMs, this.name);
+      const { outcomes } = await withTimeout(connection.sendRequest(method, { calls: batch.map((q) => q.call) }), endpoint.timeoutMs, `plugin "${this.name}"`);
       const now = performance.now();
       for (let i = 0; i < batch.length; i++) {
         const queued = batch[i] as QueuedCall;
@@ -241,7 +242,7 @@ export class PluginClient {
       initialized = await withTimeout(
         connection.sendRequest(PluginInitialize, { protocolVersion: PLUGIN_PROTOCOL_VERSION, secret: endpoint.secret, role: 'worker', workerId: this.workerId }),
         endpoint.timeoutMs * 5,
-        this.name,
+        `plugin "${this.name}"`,
       );
       await connection.sendNotification(PluginInitialized);
     } catch (err) {
@@ -281,10 +282,3 @@ function callFailed(name: string, hook: string, error: BatchError | undefined): 
   return new MosnWorkerError('MOSN_ERR_PLUGIN_CALL_FAILED', `plugin "${name}" failed ${hook}: ${why}`);
 }
 
-function withTimeout<T>(call: Promise<T>, timeoutMs: number, name: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MosnWorkerError('MOSN_ERR_PLUGIN_TIMEOUT', `plugin "${name}" did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([call, late]).finally(() => clearTimeout(timer));
-}

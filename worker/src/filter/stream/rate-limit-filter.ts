@@ -5,8 +5,8 @@
 import type { Logger } from 'pino';
 import type { RateLimitFilterConfig } from '@mosn/config';
 import type { CheckRequestParams, RateLimitResult } from '@mosn/ipc-protocol';
-import { MosnWorkerError } from '../../errors.js';
 import type { PluginClient } from '../../plugin/plugin-client.js';
+import { withTimeout } from '../../plugin/with-timeout.js';
 import { NO_HEADERS } from './header-lines.js';
 import type { FilterDecision } from './plugin-check-filter.js';
 import { buildDescriptors } from './rate-limit-descriptors.js';
@@ -52,7 +52,7 @@ export class RateLimitFilter {
     this.counters.calls += 1;
     let result: RateLimitResult;
     try {
-      result = await within(this.client.rateLimit({ domain: config.domain, descriptors, hitsAddend: 1 }), config.timeout, config.plugin);
+      result = await withTimeout(this.client.rateLimit({ domain: config.domain, descriptors, hitsAddend: 1 }), config.timeout, `rate limit plugin "${config.plugin}"`);
     } catch (err) {
       return this.#onFailure(err);
     }
@@ -94,12 +94,4 @@ function limitHeaders(result: RateLimitResult): Record<string, string> {
   const headers: Record<string, string> = { 'retry-after': resetSeconds, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetSeconds };
   if (limit !== undefined) headers['x-ratelimit-limit'] = String(limit);
   return headers;
-}
-
-function within<T>(call: Promise<T>, ms: number, plugin: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new MosnWorkerError('MOSN_ERR_PLUGIN_TIMEOUT', `rate limit plugin "${plugin}" did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([call, late]).finally(() => clearTimeout(timer));
 }
