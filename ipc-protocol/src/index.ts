@@ -85,6 +85,17 @@ export { HostSetLogLevel, LOG_LEVELS, PluginMetrics } from './methods/metrics.js
 export type { HostState, MetricJson, MetricsReport, SetLogLevelParams, SetLogLevelResult } from './methods/metrics.js';
 export { PluginLogRecords, PluginLogRecordsAck, PluginReopenLogs } from './methods/access-log.js';
 export type { AccessLogRecord, AccessLogTarget, LogRecordsAckParams, LogRecordsParams } from './methods/access-log.js';
+export {
+  WIRE_FEATURES,
+  accessLogRecordOf,
+  accessLogRowOf,
+  compactCall,
+  compactRateLimitResult,
+  expandCall,
+  expandRateLimitResult,
+  pairsOf,
+} from './methods/compact.js';
+export type { AccessLogRow, CheckRequestTuple, CompactCall, HeaderPairs, RateLimitResultTuple, RateLimitStatusTuple, RateLimitTuple, WireFeature } from './methods/compact.js';
 
 // vscode-jsonrpc, re-exported so that declaring methods and handling errors needs no direct import.
 export {

@@ -33,11 +33,16 @@ import {
   PluginShutdown,
   RPC_ERROR_CODES,
   ResponseError,
+  WIRE_FEATURES,
+  accessLogRecordOf,
+  compactRateLimitResult,
   createIpcConnection,
+  expandCall,
 } from '@mosn/ipc-protocol';
 import type {
-  BatchCall,
+  AccessLogRecord,
   BatchOutcome,
+  LogRecordsParams,
   MessageConnection,
   PluginErrorData,
   PluginInitializeParams,
@@ -158,7 +163,7 @@ export function openSession(socket: Socket, host: SessionHost): void {
     if (role === 'host') host.hostLink.attach(connection);
     const runtime = host.runtime as PluginRuntime;
     logger.debug({ role, workerId: p.workerId }, 'client initialized');
-    return { pluginVersion: host.pluginVersion, name: runtime.definition.name, hooks: [...runtime.hooks] };
+    return { pluginVersion: host.pluginVersion, name: runtime.definition.name, hooks: [...runtime.hooks], wire: SDK_WIRE_FEATURES };
   });
 
   connection.onNotification(PluginInitialized, () => {});
@@ -185,7 +190,7 @@ export function openSession(socket: Socket, host: SessionHost): void {
       );
     }
     // Every hook starts in the order given (so a hook that queues keeps that order), then all run.
-    const outcomes = await Promise.all(calls.map((call: BatchCall) => runBatched(runtime, call, logger)));
+    const outcomes = await Promise.all(calls.map((call: unknown) => runBatched(runtime, call, logger)));
     return { outcomes };
   });
 
@@ -200,7 +205,7 @@ export function openSession(socket: Socket, host: SessionHost): void {
       return;
     }
     // Acknowledged once handled, so that the worker knows which batches a crash could have lost.
-    host.runtime.logRecords(params).then(
+    host.runtime.logRecords(withRecords(params)).then(
       () => void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true }).catch(() => undefined),
       (error: unknown) => {
         logAs(logger, PluginLogRecords.method)(error);
@@ -284,14 +289,32 @@ export function toResponseError(error: unknown): ResponseError<PluginErrorData> 
   }
 }
 
-function runBatched(runtime: PluginRuntime, call: BatchCall, logger: PluginLogger): Promise<BatchOutcome> {
+/** The compact wire forms this SDK reads (see ipc-protocol's compact.ts). */
+const SDK_WIRE_FEATURES = [WIRE_FEATURES.logRows, WIRE_FEATURES.callTuples];
+
+/**
+ * The batch as the hook sees it: records, whichever form they came in. A row that is not one
+ * becomes null, so the plugin counts it as an invalid record rather than losing it silently.
+ */
+function withRecords(params: LogRecordsParams): LogRecordsParams {
+  const rows: unknown = (params as { rows?: unknown } | null)?.rows;
+  if (!Array.isArray(rows)) return params;
+  const records = new Array<AccessLogRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) records[i] = accessLogRecordOf(rows[i]) ?? (null as unknown as AccessLogRecord);
+  return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
+}
+
+function runBatched(runtime: PluginRuntime, wireCall: unknown, logger: PluginLogger): Promise<BatchOutcome> {
+  // A tuple is answered in kind where the result has a compact form (rateLimit).
+  const tuple = Array.isArray(wireCall);
+  const call = expandCall(wireCall);
   let running: Promise<unknown>;
   switch (call?.hook) {
     case 'checkRequest':
       running = runtime.checkRequest(call.params);
       break;
     case 'rateLimit':
-      running = runtime.rateLimit(call.params);
+      running = tuple ? runtime.rateLimit(call.params).then(compactRateLimitResult) : runtime.rateLimit(call.params);
       break;
     case 'call':
       running = runtime.call(call.params);

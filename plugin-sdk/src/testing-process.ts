@@ -32,7 +32,7 @@ import {
   createIpcConnection,
   parseHandshake,
 } from '@mosn/ipc-protocol';
-import type { BatchCall, BatchResult, HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
+import type { BatchCall, BatchResult, CompactCall, HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
 import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
@@ -71,7 +71,7 @@ export interface LaunchedTestPlugin {
   readonly hostCalls: readonly { method: string; params: unknown }[];
   heartbeat(): Promise<HeartbeatResult>;
   /** `plugin/batch` as a worker sends it: several hook calls in one message, one outcome each. */
-  batch(calls: readonly BatchCall[]): Promise<BatchResult>;
+  batch(calls: readonly (BatchCall | CompactCall)[]): Promise<BatchResult>;
   /** `shutdown`, then `exit`; resolves with the exit code. Kills the process if it does not exit in time. Idempotent. */
   close(): Promise<number | null>;
 }

@@ -58,7 +58,7 @@ test('a plugin prints a handshake line once it listens and initializes as host w
   assert.match(handshake.socketPath, /fixture\.sock$/);
   const { connection } = await connect(t, plugin.socketPath);
   const result = await initialize(connection, plugin.secret, 'host', { header: 'x-team' });
-  assert.deepEqual(result, { pluginVersion: '0.0.1-test', name: 'fixture', hooks: ['checkRequest', 'call'] });
+  assert.deepEqual(result, { pluginVersion: '0.0.1-test', name: 'fixture', hooks: ['checkRequest', 'call'], wire: ['log-rows/1', 'call-tuples/1'] });
   await connection.sendNotification(PluginInitialized);
   assert.ok(plugin.logs.some((r) => r['msg'] === 'fixture setup ran' && r['name'] === 'fixture'), 'setup logged on stderr with the plugin name');
 });

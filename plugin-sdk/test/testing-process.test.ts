@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PLUGIN_RPC_ERROR_CODES, ResponseError } from '@mosn/ipc-protocol';
+import { PLUGIN_RPC_ERROR_CODES, ResponseError, compactCall } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES } from '../src/index.js';
 import { launchTestPlugin } from '../src/testing.js';
 import { FIXTURE, isRunning } from './helpers/plugin-process.js';
@@ -8,7 +8,7 @@ import { FIXTURE, isRunning } from './helpers/plugin-process.js';
 test('launchTestPlugin runs the real executable, calls its hooks over the socket and closes it with exit code 0', async (t) => {
   const plugin = await launchTestPlugin(FIXTURE, { args: ['--plugin'], name: 'fx', config: { header: 'x-team' } });
   t.after(() => plugin.close());
-  assert.deepEqual(plugin.initializeResult, { pluginVersion: '0.0.1-test', name: 'fixture', hooks: ['checkRequest', 'call'] });
+  assert.deepEqual(plugin.initializeResult, { pluginVersion: '0.0.1-test', name: 'fixture', hooks: ['checkRequest', 'call'], wire: ['log-rows/1', 'call-tuples/1'] });
   assert.match(plugin.socketPath, /fx\.sock$/);
   assert.deepEqual(await plugin.checkRequest({ headers: { 'X-Team': 'a' } }), { action: 'allow', headersToAdd: { 'x-checks': '1' } });
   assert.equal(Buffer.from((await plugin.call({ body: 'abc' })).body).toString(), 'ABC');
@@ -56,4 +56,16 @@ test('plugin/batch runs several hook calls in one message and keeps each outcome
   assert.ok('error' in outcomes[5]! && /expected a hook of checkRequest, rateLimit, call; found "nope"/.test(outcomes[5].error.message));
   // The plugin is unharmed: a plain call still works.
   assert.equal((await plugin.checkRequest({ headers: { 'x-team': 'b' } })).action, 'allow');
+});
+
+test('plugin/batch also takes request checks as tuples (the compact form workers send) and answers the same', async (t) => {
+  const plugin = await launchTestPlugin(FIXTURE, { args: ['--plugin'], config: { header: 'x-team' } });
+  t.after(() => plugin.close());
+  const check = (path: string, headers: Record<string, string>) =>
+    compactCall({ hook: 'checkRequest', params: { method: 'GET', path, authority: 'a.test', headers, remoteAddress: '127.0.0.1', route: { virtualHost: 'vh', cluster: 'c' } } });
+  const { outcomes } = await plugin.batch([check('/ok', { 'x-team': 'red' }), check('/denied', {}), ['checkRequest', 'GET'] as never]);
+  assert.deepEqual(outcomes[0], { ok: { action: 'allow', headersToAdd: { 'x-checks': '1' } } });
+  assert.deepEqual(outcomes[1], { ok: { action: 'deny', status: 401, body: 'missing header' } });
+  // A malformed tuple is that call's failure, not the batch's.
+  assert.ok('error' in outcomes[2]! && outcomes[2].error.data?.code === PLUGIN_SDK_ERROR_CODES.hookFailed, JSON.stringify(outcomes[2]));
 });

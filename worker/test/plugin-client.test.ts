@@ -5,8 +5,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PluginBatch, PluginInitialize, PluginInitialized, createIpcConnection, listenUnix } from '@mosn/ipc-protocol';
-import type { BatchOutcome, BatchParams, BatchResult, CheckRequestParams, PluginInitializeResult } from '@mosn/ipc-protocol';
+import {
+  PluginBatch,
+  PluginInitialize,
+  PluginInitialized,
+  PluginLogRecords,
+  PluginLogRecordsAck,
+  WIRE_FEATURES,
+  compactRateLimitResult,
+  createIpcConnection,
+  expandCall,
+  listenUnix,
+} from '@mosn/ipc-protocol';
+import type { AccessLogRow, BatchOutcome, BatchParams, BatchResult, CheckRequestParams, LogRecordsParams, PluginInitializeResult } from '@mosn/ipc-protocol';
+import { AccessLogBatcher } from '../src/access-log/access-log-batcher.js';
 import pino from 'pino';
 import { PluginClient } from '../src/plugin/plugin-client.js';
 
@@ -16,29 +28,48 @@ const SECRET = 'test-secret';
 interface FakePlugin {
   readonly socketPath: string;
   readonly batches: number[];
+  /** Every call as it arrived on the wire (map form or tuple). */
+  readonly rawCalls: unknown[];
+  /** Every plugin/logRecords batch as it arrived. */
+  readonly logBatches: LogRecordsParams[];
   close(): Promise<void>;
 }
 
 /** Answers each batch after `delayMs`: allow, except path /fail which is an error outcome. */
-async function startPlugin(options: { answer?: boolean } = {}): Promise<FakePlugin> {
+async function startPlugin(options: { answer?: boolean; wire?: string[] } = {}): Promise<FakePlugin> {
   const dir = mkdtempSync(join(tmpdir(), 'mosn-pc-'));
   const socketPath = join(dir, 'p.sock');
   const batches: number[] = [];
+  const rawCalls: unknown[] = [];
+  const logBatches: LogRecordsParams[] = [];
   const connections: { dispose(): void }[] = [];
   const server = await listenUnix(socketPath, {
     logger,
     onConnection(socket) {
       const connection = createIpcConnection(socket, { logger });
       connections.push(connection);
-      connection.onRequest(PluginInitialize, (): PluginInitializeResult => ({ pluginVersion: '1', name: 'fake', hooks: ['checkRequest'] }));
+      connection.onRequest(
+        PluginInitialize,
+        (): PluginInitializeResult => ({ pluginVersion: '1', name: 'fake', hooks: ['checkRequest', 'rateLimit', 'logRecords'], ...(options.wire ? { wire: options.wire } : {}) }),
+      );
+      connection.onNotification(PluginLogRecords, (params) => {
+        logBatches.push(params);
+        void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true });
+      });
       connection.onNotification(PluginInitialized, () => {});
       connection.onRequest(PluginBatch, (params: BatchParams): BatchResult | Promise<BatchResult> => {
         batches.push(params.calls.length);
+        rawCalls.push(...params.calls);
         if (options.answer === false) return new Promise(() => {});
         return {
-          outcomes: params.calls.map(
-            (c): BatchOutcome => ((c.params as CheckRequestParams).path === '/fail' ? { error: { code: -31000, message: 'boom' } } : { ok: { action: 'allow' } }),
-          ),
+          outcomes: params.calls.map((c): BatchOutcome => {
+            const call = expandCall(c);
+            if (call.hook === 'rateLimit') {
+              const result = { overallCode: 'OK' as const, statuses: [{ code: 'OK' as const, limit: { requestsPerUnit: 5, unit: 'second' as const }, limitRemaining: 4, durationUntilResetMs: 700 }] };
+              return { ok: Array.isArray(c) ? compactRateLimitResult(result) : result };
+            }
+            return (call.params as CheckRequestParams).path === '/fail' ? { error: { code: -31000, message: 'boom' } } : { ok: { action: 'allow' } };
+          }),
         };
       });
       connection.listen();
@@ -47,6 +78,8 @@ async function startPlugin(options: { answer?: boolean } = {}): Promise<FakePlug
   return {
     socketPath,
     batches,
+    rawCalls,
+    logBatches,
     close: async () => {
       for (const c of connections) c.dispose();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -90,3 +123,72 @@ test('without an endpoint a call fails at once with MOSN_ERR_PLUGIN_UNAVAILABLE'
   await assert.rejects(client.checkRequest(check('/')), { code: 'MOSN_ERR_PLUGIN_UNAVAILABLE', message: /plugin "gone" is unavailable: it is not running/ });
   assert.deepEqual(client.counters, { calls: 1, errors: 1, timeouts: 0 });
 });
+
+test('to a plugin that reads tuples, checks and rate limits go as tuples and come back as the same results', async (t) => {
+  const plugin = await startPlugin({ wire: [WIRE_FEATURES.callTuples] });
+  t.after(() => plugin.close());
+  const client = new PluginClient('fake', 1, logger);
+  t.after(() => client.close());
+  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  assert.deepEqual(await client.checkRequest({ ...check('/a'), headers: { authorization: 'Bearer x' }, route: { virtualHost: 'vh', cluster: 'c' } }), { action: 'allow' });
+  const limited = await client.rateLimit({ domain: 'd', hitsAddend: 1, descriptors: [{ entries: [{ key: 'remote_address', value: '10.0.0.1' }] }] });
+  assert.deepEqual(limited, { overallCode: 'OK', statuses: [{ code: 'OK', limit: { requestsPerUnit: 5, unit: 'second' }, limitRemaining: 4, durationUntilResetMs: 700 }] });
+  assert.deepEqual(plugin.rawCalls, [
+    ['checkRequest', 'GET', '/a', 'a', ['authorization', 'Bearer x'], '127.0.0.1', 'vh', 'c'],
+    ['rateLimit', 'd', 1, [['remote_address', '10.0.0.1']]],
+  ]);
+});
+
+test('to a plugin that does not list the compact forms, calls and log records go as maps', async (t) => {
+  const plugin = await startPlugin();
+  t.after(() => plugin.close());
+  const client = new PluginClient('fake', 1, logger);
+  t.after(() => client.close());
+  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  await client.checkRequest(check('/a'));
+  assert.deepEqual(plugin.rawCalls, [{ hook: 'checkRequest', params: check('/a') }]);
+  const batcher = new AccessLogBatcher(client, { batchSize: 2, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
+  t.after(() => batcher.close());
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  batcher.push(row(log, '/one'));
+  batcher.push(row(log, '/two'));
+  await waitFor(() => batcher.counters.written === 2);
+  assert.equal(plugin.logBatches[0]?.rows, undefined);
+  assert.deepEqual(plugin.logBatches[0]?.records.map((r) => r.path), ['/one', '/two']);
+});
+
+test('access log rows go out in full batches; a partial batch waits for the flush interval, not for an acknowledgement', async (t) => {
+  const plugin = await startPlugin({ wire: [WIRE_FEATURES.logRows] });
+  t.after(() => plugin.close());
+  const client = new PluginClient('fake', 1, logger);
+  t.after(() => client.close());
+  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  await client.checkRequest(check('/connect')); // connected before the first flush
+  const batcher = new AccessLogBatcher(client, { batchSize: 10, flushIntervalMs: 300, queueSize: 1000, workerId: 1 }, logger);
+  t.after(() => batcher.close());
+  const log = batcher.target('/tmp/a.log', undefined);
+  const started = performance.now();
+  for (let i = 0; i < 25; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => batcher.counters.written === 20);
+  // Both full batches acknowledged, and the 5 left are still queued until the timer fires.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 10]);
+  await waitFor(() => batcher.counters.written === 25);
+  assert.ok(performance.now() - started >= 290, 'the partial batch left with the timer');
+  assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 10, 5]);
+  assert.deepEqual(plugin.logBatches.flatMap((b) => b.rows?.map((r) => r[11]) ?? []), Array.from({ length: 25 }, (_, i) => `/${i}`));
+  assert.deepEqual(plugin.logBatches.map((b) => b.records.length), [0, 0, 0]);
+  assert.deepEqual(batcher.counters, { records: 25, sent: 25, written: 25, dropped: 0 });
+});
+
+function row(log: number, path: string): AccessLogRow {
+  return [log, Date.now(), 0, 0.5, 1, 10, 20, 'HTTP/1.1', 200, '', 'GET', path, 'id', '127.0.0.1:9', '', '127.0.0.1:8', '127.0.0.1:7', null, null];
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -5,6 +5,7 @@
  * its files for logrotate.
  */
 import { NotificationType, NotificationType0, ParameterStructures } from 'vscode-jsonrpc/node';
+import type { AccessLogRow } from './compact.js';
 
 /** One of a listener's `access_logs` (MOSN: `log_path`, `log_format`). */
 export interface AccessLogTarget {
@@ -42,9 +43,9 @@ export interface AccessLogRecord {
   readonly downstreamLocalAddress: string;
   readonly downstreamRemoteAddress: string;
   /** Only the request headers the formats name (`%REQ.name%`); lower-case names. */
-  readonly requestHeaders?: Readonly<Record<string, string>>;
+  readonly requestHeaders?: Readonly<Record<string, string>> | undefined;
   /** Only the response headers the formats name (`%RESP.name%`); lower-case names. */
-  readonly responseHeaders?: Readonly<Record<string, string>>;
+  readonly responseHeaders?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface LogRecordsParams {
@@ -57,6 +58,11 @@ export interface LogRecordsParams {
   readonly logs: readonly AccessLogTarget[];
   /** In the order the requests finished on this worker. */
   readonly records: readonly AccessLogRecord[];
+  /**
+   * The same as rows (`log-rows/1`), sent instead of `records` (then empty) to a plugin that
+   * reads them; the SDK turns them back into records before the hook sees the batch.
+   */
+  readonly rows?: readonly AccessLogRow[];
 }
 
 /** `plugin/logRecords`: a batch of access log records (notification: never answered). */

@@ -14,6 +14,7 @@
 import { ParameterStructures, RequestType } from 'vscode-jsonrpc/node';
 import type { CallParams, CallResult, CheckRequestParams, CheckRequestResult, PluginErrorData } from './plugin.js';
 import type { RateLimitParams, RateLimitResult } from './rate-limit.js';
+import type { CompactCall } from './compact.js';
 
 /** Most calls in one batch; a worker starts another batch beyond it. */
 export const MAX_BATCH_CALLS = 256;
@@ -42,7 +43,8 @@ export interface BatchError {
 export type BatchOutcome = { readonly ok: unknown } | { readonly error: BatchError };
 
 export interface BatchParams {
-  readonly calls: readonly BatchCall[];
+  /** Map forms, or tuples (`call-tuples/1`) to a plugin that reads them; see compact.ts. */
+  readonly calls: readonly (BatchCall | CompactCall)[];
 }
 
 export interface BatchResult {

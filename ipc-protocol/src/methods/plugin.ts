@@ -88,6 +88,8 @@ export interface PluginInitializeResult {
   /** The plugin's own name (from its code, not the config). */
   readonly name: string;
   readonly hooks: PluginHookName[];
+  /** The compact wire forms the plugin reads (`WIRE_FEATURES`); absent: map forms only. */
+  readonly wire?: readonly string[];
 }
 
 export type HeartbeatParams = Record<string, never>;

@@ -1,7 +1,7 @@
 // One listener's access logs: at the end of each exchange, one record per configured log, built
 // from what the connection noted along the way (cheap fields only; the plugin does the formatting).
 import type { AccessLogConfig } from '@mosn/config';
-import type { AccessLogRecord } from '@mosn/ipc-protocol';
+import type { AccessLogRow } from '@mosn/ipc-protocol';
 import type { AccessLogBatcher } from './access-log-batcher.js';
 
 /** What an HttpConnection notes about the exchange in progress, when its listener logs. */
@@ -67,37 +67,40 @@ export class AccessLogRecorder {
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
     for (const plan of this.#plans) {
-      const record: AccessLogRecord = {
-        log: plan.target,
-        startTime: n.startTime,
-        requestReceivedDuration: n.requestDoneAt < 0 ? -1 : n.requestDoneAt - n.t0,
-        responseReceivedDuration: n.responseHeadAt < 0 ? -1 : n.responseHeadAt - n.t0,
-        duration: now - n.t0,
-        bytesReceived: x.bytesRead - n.bytesReadAtStart,
-        bytesSent: x.bytesWritten - n.bytesWrittenAtStart,
-        protocol: x.minor === 0 ? 'HTTP/1.0' : 'HTTP/1.1',
-        responseCode: x.status,
-        responseFlag: n.responseFlag,
-        method: x.method,
-        path: clip(x.path, MAX_PATH_CHARS),
-        requestId: n.requestId === '' ? x.requestId : n.requestId,
-        upstreamHost: n.upstreamHost,
-        upstreamLocalAddress: '',
-        downstreamLocalAddress: x.downstreamLocal,
-        downstreamRemoteAddress: x.downstreamRemote,
-        ...(plan.requestHeaders.length === 0 ? {} : { requestHeaders: pick(plan.requestHeaders, (h) => x.requestHeader(h)) }),
-        ...(plan.responseHeaders.length === 0 ? {} : { responseHeaders: pick(plan.responseHeaders, (h) => x.responseHeader(h)) }),
-      };
-      this.batcher.push(record);
+      // A row (ipc-protocol's `log-rows/1` layout), not a record object: it is cheaper to build
+      // and to encode, and the plugin's SDK turns it back into a record.
+      const row: AccessLogRow = [
+        plan.target,
+        n.startTime,
+        n.requestDoneAt < 0 ? -1 : n.requestDoneAt - n.t0,
+        n.responseHeadAt < 0 ? -1 : n.responseHeadAt - n.t0,
+        now - n.t0,
+        x.bytesRead - n.bytesReadAtStart,
+        x.bytesWritten - n.bytesWrittenAtStart,
+        x.minor === 0 ? 'HTTP/1.0' : 'HTTP/1.1',
+        x.status,
+        n.responseFlag,
+        x.method,
+        clip(x.path, MAX_PATH_CHARS),
+        n.requestId === '' ? x.requestId : n.requestId,
+        n.upstreamHost,
+        '',
+        x.downstreamLocal,
+        x.downstreamRemote,
+        plan.requestHeaders.length === 0 ? null : pick(plan.requestHeaders, (h) => x.requestHeader(h)),
+        plan.responseHeaders.length === 0 ? null : pick(plan.responseHeaders, (h) => x.responseHeader(h)),
+      ];
+      this.batcher.push(row);
     }
   }
 }
 
-function pick(names: readonly string[], get: (lname: string) => string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+/** The named headers present, as pairs (name, value, …), each value clipped. */
+function pick(names: readonly string[], get: (lname: string) => string | undefined): string[] {
+  const out: string[] = [];
   for (const name of names) {
     const value = get(name);
-    if (value !== undefined) out[name] = clip(value, MAX_HEADER_CHARS);
+    if (value !== undefined) out.push(name, clip(value, MAX_HEADER_CHARS));
   }
   return out;
 }

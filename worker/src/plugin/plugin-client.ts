@@ -52,6 +52,9 @@ export class PluginClient {
   #socketBacklog: (() => number) | undefined;
   /** The hooks the plugin listed in its initialize result (empty until connected). */
   #hooks: readonly string[] = [];
+  /** Whether the connected plugin reads the compact forms (its initialize result's `wire`). */
+  #logRows = false;
+  #callTuples = false;
   #logListener: LogRecordsListener | undefined;
   /** Counted for metrics (read when collected). */
   readonly counters = { calls: 0, errors: 0, timeouts: 0 };
@@ -118,7 +121,7 @@ export class PluginClient {
     }
     if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return false;
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
-    void connection.sendNotification(method, params).catch(() => undefined);
+    void connection.sendNotification(method, this.#logRows ? params : asRecords(params)).catch(() => undefined);
     return true;
   }
 
@@ -163,13 +166,16 @@ export class PluginClient {
       const { connection, endpoint } = await this.#ready();
       // Set by #open, which loaded the RPC module before any connection could exist.
       const method = batchMethod as NonNullable<typeof batchMethod>;
-      const { outcomes } = await withTimeout(connection.sendRequest(method, { calls: batch.map((q) => q.call) }), endpoint.timeoutMs, `plugin "${this.name}"`);
+      const api = ipcApi as NonNullable<typeof ipcApi>;
+      const tuples = this.#callTuples;
+      const calls = tuples ? batch.map((q) => api.compactCall(q.call)) : batch.map((q) => q.call);
+      const { outcomes } = await withTimeout(connection.sendRequest(method, { calls }), endpoint.timeoutMs, `plugin "${this.name}"`);
       const now = performance.now();
       for (let i = 0; i < batch.length; i++) {
         const queued = batch[i] as QueuedCall;
         const outcome = outcomes[i];
         this.duration?.observe((now - queued.at) / 1000);
-        if (outcome !== undefined && 'ok' in outcome) queued.resolve(outcome.ok);
+        if (outcome !== undefined && 'ok' in outcome) queued.resolve(tuples && queued.call.hook === 'rateLimit' ? api.expandRateLimitResult(outcome.ok) : outcome.ok);
         else {
           this.counters.errors += 1;
           queued.reject(callFailed(this.name, queued.call.hook, outcome?.error));
@@ -220,6 +226,7 @@ export class PluginClient {
     const ipcModule = await loadIpc();
     const { PLUGIN_PROTOCOL_VERSION, PluginBatch, PluginInitialize, PluginInitialized, PluginLogRecords, PluginLogRecordsAck, connectUnix, createIpcConnection } = ipcModule;
     batchMethod = PluginBatch;
+    ipcApi = ipcModule;
     logRecordsMethod = PluginLogRecords;
     metricsMethod = ipcModule.PluginMetrics;
     let socket;
@@ -256,6 +263,9 @@ export class PluginClient {
     this.#connection = connection;
     this.#socketBacklog = () => socket.writableLength;
     this.#hooks = Array.isArray(initialized.hooks) ? initialized.hooks : [];
+    const wire: readonly unknown[] = Array.isArray(initialized.wire) ? initialized.wire : [];
+    this.#logRows = wire.includes(ipcModule.WIRE_FEATURES.logRows);
+    this.#callTuples = wire.includes(ipcModule.WIRE_FEATURES.callTuples);
     return connection;
   }
 }
@@ -265,12 +275,22 @@ export class PluginClient {
  * a smaller heap, and with it cheaper garbage collection on the data path (measured on tcp_proxy).
  */
 let ipc: Promise<typeof import('@mosn/ipc-protocol')> | undefined;
+let ipcApi: typeof import('@mosn/ipc-protocol') | undefined;
 let batchMethod: (typeof import('@mosn/ipc-protocol'))['PluginBatch'] | undefined;
 let logRecordsMethod: (typeof import('@mosn/ipc-protocol'))['PluginLogRecords'] | undefined;
 let metricsMethod: (typeof import('@mosn/ipc-protocol'))['PluginMetrics'] | undefined;
 function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
   ipc ??= import('@mosn/ipc-protocol');
   return ipc;
+}
+
+/** A batch in the map form, for a plugin whose SDK does not read rows. */
+function asRecords(params: LogRecordsParams): LogRecordsParams {
+  const rows = params.rows;
+  if (rows === undefined) return params;
+  const api = ipcApi as NonNullable<typeof ipcApi>;
+  const records = rows.map((row) => api.accessLogRecordOf(row) as NonNullable<ReturnType<typeof api.accessLogRecordOf>>);
+  return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
 }
 
 function unavailable(name: string, why: string, cause?: unknown): MosnWorkerError {
