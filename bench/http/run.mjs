@@ -3,6 +3,10 @@
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
 //                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
+//                           [--plugin-cpu N]
+// (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
+// Ratios against `mosn` are printed twice: as the ratio of the medians, and as the median of the
+// ratios within each round ("paired"), which cancels the slow drifts of a shared machine.
 // (`mosn-rr4` / `mosn-lr4`: one cluster of 4 upstream hosts — 4 ports of one nginx — under LB_ROUNDROBIN / LB_LEAST_REQUEST.)
 // (`mosn-log`: access logs to the logging-bypass plugin; `mosn-ratelimit`: the global rate limit,
 // memory backend, never reached. Compare both with `mosn`.)
@@ -13,7 +17,7 @@
 
 import { parseArgs } from 'node:util';
 import { startNginxProxy, startNginxUpstream, startNginxUpstreams } from '../lib/nginx.mjs';
-import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, managementProxyConfig, noMetricsProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, managementProxyConfig, noMetricsProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, pinPlugins, startMosn, writeConfig as writeMosnConfig } from '../lib/mosn.mjs';
 import { SignJWT } from 'jose';
 import { freePort, treeCpuMs, hasCommand, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +40,7 @@ const { values: opt } = parseArgs({
     targets: { type: 'string', default: 'direct,mosn,node-http,nginx' },
     'no-pin': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'plugin-cpu': { type: 'string' },
   },
 });
 const rounds = Number(opt.rounds);
@@ -48,6 +53,8 @@ const wanted = opt.targets.split(',');
 const pin = !opt['no-pin'];
 const CPU_LOAD = pin ? 0 : undefined;
 const CPU_PROXY = pin ? 1 : undefined;
+const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);
+const writeConfig = (config) => writeMosnConfig(pinPlugins(config, PLUGIN_CPU));
 
 if (!hasCommand('wrk')) {
   console.error('wrk is not installed: run bench/setup.sh (apt-get install -y wrk nginx)');
@@ -72,6 +79,11 @@ async function main() {
   }
 
   const targets = [];
+  // Every target gets the same requests, a bearer token included: "auth on vs off" then differs
+  // by the filter alone, not by a header only the auth targets had to parse and forward.
+  const secret = 'bench-secret-of-at-least-32-bytes!!!';
+  const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const requestHeaders = [`authorization: Bearer ${token}`];
   if (wanted.includes('direct')) targets.push({ name: 'direct', port: upstreamPort });
   if (wanted.includes('mosn')) {
     const port = await freePort(used);
@@ -84,14 +96,9 @@ async function main() {
   // and with neither (the signature verified on every request). Ratios against `mosn` show the cost.
   for (const [name, cache, tokenCacheSize] of [['mosn-auth', false, undefined], ['mosn-auth-cache', true, undefined], ['mosn-auth-verify', false, 0]]) {
     if (!wanted.includes(name)) continue;
-    const secret = 'bench-secret-of-at-least-32-bytes!!!';
-    const token = await new SignJWT({ sub: 'bench' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode(secret));
     const port = await freePort(used);
     const child = await startMosn({ configFile: writeConfig(authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize })), port, cpu: CPU_PROXY });
-    targets.push({ name, port, pid: child.pid, headers: [`authorization: Bearer ${token}`] });
+    targets.push({ name, port, pid: child.pid });
   }
   // Load balancing over 4 hosts (opt-in targets): the same upstream on 4 ports, so that the
   // ratio shows what the balancer costs (least request's two random draws and in-flight counts
@@ -178,7 +185,8 @@ async function main() {
   }
 
   for (const t of targets) {
-    const headers = Object.fromEntries((t.headers ?? []).map((h) => h.split(': ')));
+    t.headers = requestHeaders;
+    const headers = Object.fromEntries(requestHeaders.map((h) => h.split(': ')));
     const res = t.scheme === 'https' ? await httpsGet(t.port, headers) : await fetch(`http://127.0.0.1:${t.port}/`, { headers });
     const body = typeof res.body === 'string' ? res.body : await res.text();
     if (res.status !== 200 || body.length !== bodyBytes) throw new Error(`${t.name}: sanity check failed: ${res.status}, ${body.length} bytes`);
@@ -188,7 +196,9 @@ async function main() {
     t.errors = 0;
   }
 
-  console.log(`upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}`);
+  console.log(
+    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
+  );
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
   for (const t of targets) await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD, headers: t.headers });
   for (let r = 0; r < rounds; r++) {
@@ -207,6 +217,8 @@ async function main() {
 
   const byName = Object.fromEntries(targets.map((t) => [t.name, t]));
   const ratio = (t, base) => (byName[base] ? (median(t.rps) / median(byName[base].rps)).toFixed(2) : '-');
+  // Round r of every target ran within the same few seconds: the median of those ratios.
+  const pairedRatio = (t, base) => median(t.rps.map((rps, r) => rps / base.rps[r])).toFixed(2);
   const cpuRatio = (t, base) => (byName[base]?.cpuUs.length && t.cpuUs.length ? (median(byName[base].cpuUs) / median(t.cpuUs)).toFixed(2) : '-');
   const rows = [['target', 'req/s median (min–max)', 'p99 ms median (min–max)', '×direct', '×nginx', '×node-http', 'proxy CPU µs/req (tree)', 'CPU eff. ×nginx', 'errors']];
   for (const t of targets) {
@@ -221,7 +233,7 @@ async function main() {
     // they share one core, so on a quiet machine req/s follows CPU per request; on a busy one the
     // CPU ratio is the steadier of the two.
     if (byName[name] && byName.mosn) {
-      console.log(`${name} / mosn (no filter): req/s ${ratio(byName[name], 'mosn')}, CPU per request ${cpuRatio(byName[name], 'mosn')}`);
+      console.log(`${name} / mosn (no filter): req/s ${ratio(byName[name], 'mosn')} (paired ${pairedRatio(byName[name], byName.mosn)}), CPU per request ${cpuRatio(byName[name], 'mosn')}`);
     }
   }
   if (byName.mosn && byName['mosn-nometrics']) {

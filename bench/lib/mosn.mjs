@@ -29,6 +29,19 @@ export async function startMosn({ configFile, port, cpu, nodeArgs = [], workers 
   return child;
 }
 
+/**
+ * Runs every plugin of `config` under `taskset -c CPU` (the operator's way to give plugins their
+ * own core: the plugin's `command`); unchanged when `cpu` is undefined.
+ */
+export function pinPlugins(config, cpu) {
+  if (cpu === undefined || !Array.isArray(config.plugins)) return config;
+  for (const plugin of config.plugins) {
+    plugin.args = ['-c', String(cpu), plugin.command, ...(plugin.args ?? [])];
+    plugin.command = 'taskset';
+  }
+  return config;
+}
+
 /** A v2 config with one HTTP listener routing everything to one cluster. */
 export function httpProxyConfig({ port, upstreamPort }) {
   return {

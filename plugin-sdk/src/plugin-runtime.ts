@@ -71,27 +71,42 @@ export class PluginRuntime {
   }
 
   checkRequest(request: CheckRequestParams): Promise<CheckRequestResult> {
-    return this.#run('checkRequest', request, checkCheckRequestResult);
+    return promised(() => this.#run('checkRequest', request, checkCheckRequestResult));
   }
 
   call(request: CallParams): Promise<CallResult> {
-    return this.#run('call', request, checkCallResult);
+    return promised(() => this.#run('call', request, checkCallResult));
   }
 
   rateLimit(request: RateLimitParams): Promise<RateLimitResult> {
-    return this.#run('rateLimit', request, checkRateLimitResult);
+    return promised(() => this.#run('rateLimit', request, checkRateLimitResult));
   }
 
   logRecords(batch: LogRecordsParams): Promise<void> {
-    return this.#run('logRecords', batch, checkNothing);
+    return promised(() => this.#run('logRecords', batch, checkNothing));
   }
 
   metrics(report: MetricsReport): Promise<void> {
-    return this.#run('metrics', report, checkNothing);
+    return promised(() => this.#run('metrics', report, checkNothing));
   }
 
   reopenLogs(): Promise<void> {
-    return this.#run('reopenLogs', undefined, checkNothing);
+    return promised(() => this.#run('reopenLogs', undefined, checkNothing));
+  }
+
+  /**
+   * A batched call: the checked result at once when the hook answered synchronously (no promise
+   * on the way: most checks are a lookup), else its promise. Throws or rejects a PluginSdkError.
+   */
+  invoke(hook: 'checkRequest' | 'rateLimit' | 'call', request: unknown): unknown {
+    switch (hook) {
+      case 'checkRequest':
+        return this.#run(hook, request, checkCheckRequestResult);
+      case 'rateLimit':
+        return this.#run(hook, request, checkRateLimitResult);
+      case 'call':
+        return this.#run(hook, request, checkCallResult);
+    }
   }
 
   /**
@@ -103,7 +118,8 @@ export class PluginRuntime {
     return this.#shutdown;
   }
 
-  async #run<T>(hook: PluginHookName, request: unknown, check: ResultCheck<T>): Promise<T> {
+  /** Runs the hook; synchronous when the hook is, a promise when it returned one. */
+  #run<T>(hook: PluginHookName, request: unknown, check: ResultCheck<T>): T | Promise<T> {
     const name = this.context.name;
     if (this.#shutdown !== undefined) {
       throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.shuttingDown, `plugin ${name}: expected a running plugin for ${hook}, found it shutting down`);
@@ -119,17 +135,29 @@ export class PluginRuntime {
     let result: unknown;
     try {
       // reopenLogs takes the context alone; every other hook (request, context).
-      result = await (hook === 'reopenLogs' ? fn.call(this.definition.hooks, this.context) : fn.call(this.definition.hooks, request, this.context));
+      result = hook === 'reopenLogs' ? fn.call(this.definition.hooks, this.context) : fn.call(this.definition.hooks, request, this.context);
     } catch (error) {
-      throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookFailed, `plugin ${name}: ${hook} hook failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      if (--this.#inFlight === 0) this.#wakeIdle();
+      this.#finished();
+      throw hookFailed(name, hook, error);
     }
-    const checked = check(result);
-    if (!checked.ok) {
-      throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookResultInvalid, `plugin ${name}: ${hook} hook returned an invalid result:\n${checked.problem}`);
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (value) => {
+          this.#finished();
+          return checked(name, hook, value, check);
+        },
+        (error: unknown) => {
+          this.#finished();
+          throw hookFailed(name, hook, error);
+        },
+      );
     }
-    return checked.value;
+    this.#finished();
+    return checked(name, hook, result, check);
+  }
+
+  #finished(): void {
+    if (--this.#inFlight === 0) this.#wakeIdle();
   }
 
   #wakeIdle(): void {
@@ -164,6 +192,31 @@ export class PluginRuntime {
     if (!done) {
       logger.warn({ code: PLUGIN_SDK_ERROR_CODES.shutdownTimeout }, `plugin ${name}: expected shutdown to finish within ${boundMs} ms, found it still running`);
     }
+  }
+}
+
+function hookFailed(name: string, hook: string, error: unknown): PluginSdkError {
+  return new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookFailed, `plugin ${name}: ${hook} hook failed: ${messageOf(error)}`, { cause: error });
+}
+
+function checked<T>(name: string, hook: string, result: unknown, check: ResultCheck<T>): T {
+  const outcome = check(result);
+  if (!outcome.ok) {
+    throw new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookResultInvalid, `plugin ${name}: ${hook} hook returned an invalid result:\n${outcome.problem}`);
+  }
+  return outcome.value;
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** A maybe-synchronous run as a promise: a synchronous throw becomes a rejection. */
+function promised<T>(run: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

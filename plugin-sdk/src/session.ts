@@ -44,6 +44,7 @@ import type {
   BatchOutcome,
   LogRecordsParams,
   MessageConnection,
+  RateLimitResult,
   PluginErrorData,
   PluginInitializeParams,
   PluginInitializeResult,
@@ -179,7 +180,7 @@ export function openSession(socket: Socket, host: SessionHost): void {
 
   connection.onRequest(PluginCall, (params) => initialized(PluginCall.method).call(params).catch(rejectAs(logger, PluginCall.method)));
 
-  connection.onRequest(PluginBatch, async (params) => {
+  connection.onRequest(PluginBatch, (params) => {
     const runtime = initialized(PluginBatch.method);
     const calls: unknown = params?.calls;
     if (!Array.isArray(calls) || calls.length > MAX_BATCH_CALLS) {
@@ -190,8 +191,10 @@ export function openSession(socket: Socket, host: SessionHost): void {
       );
     }
     // Every hook starts in the order given (so a hook that queues keeps that order), then all run.
-    const outcomes = await Promise.all(calls.map((call: unknown) => runBatched(runtime, call, logger)));
-    return { outcomes };
+    // When every hook answered synchronously the batch is answered without a promise.
+    const outcomes = calls.map((call: unknown) => runBatched(runtime, call, logger));
+    for (const outcome of outcomes) if (outcome instanceof Promise) return Promise.all(outcomes).then((all) => ({ outcomes: all }));
+    return { outcomes: outcomes as BatchOutcome[] };
   });
 
   connection.onRequest(PluginRateLimit, (params) =>
@@ -304,37 +307,32 @@ function withRecords(params: LogRecordsParams): LogRecordsParams {
   return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
 }
 
-function runBatched(runtime: PluginRuntime, wireCall: unknown, logger: PluginLogger): Promise<BatchOutcome> {
+/** One call's outcome: at once when its hook answered synchronously, else a promise of it. */
+function runBatched(runtime: PluginRuntime, wireCall: unknown, logger: PluginLogger): BatchOutcome | Promise<BatchOutcome> {
   // A tuple is answered in kind where the result has a compact form (rateLimit).
   const tuple = Array.isArray(wireCall);
   const call = expandCall(wireCall);
-  let running: Promise<unknown>;
-  switch (call?.hook) {
-    case 'checkRequest':
-      running = runtime.checkRequest(call.params);
-      break;
-    case 'rateLimit':
-      running = tuple ? runtime.rateLimit(call.params).then(compactRateLimitResult) : runtime.rateLimit(call.params);
-      break;
-    case 'call':
-      running = runtime.call(call.params);
-      break;
-    default: {
-      const hook: unknown = (call as { hook?: unknown } | null)?.hook;
-      running = Promise.reject(
-        new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookNotProvided, `${PluginBatch.method}: expected a hook of checkRequest, rateLimit, call; found ${JSON.stringify(hook)}`),
-      );
-    }
+  const hook: unknown = (call as { hook?: unknown } | null)?.hook;
+  const method = `plugin/${String(hook)}`;
+  const failed = (error: unknown): BatchOutcome => {
+    logHookError(logger, method, error);
+    const e = toResponseError(error);
+    return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
+  };
+  if (hook !== 'checkRequest' && hook !== 'rateLimit' && hook !== 'call') {
+    return failed(new PluginSdkError(PLUGIN_SDK_ERROR_CODES.hookNotProvided, `${PluginBatch.method}: expected a hook of checkRequest, rateLimit, call; found ${JSON.stringify(hook)}`));
   }
-  const method = `plugin/${String(call?.hook)}`;
-  return running.then(
-    (ok) => ({ ok }),
-    (error: unknown) => {
-      logHookError(logger, method, error);
-      const e = toResponseError(error);
-      return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
-    },
-  );
+  const compact = tuple && hook === 'rateLimit';
+  let result: unknown;
+  try {
+    result = runtime.invoke(hook, call.params);
+  } catch (error) {
+    return failed(error);
+  }
+  if (result instanceof Promise) {
+    return result.then((ok: unknown) => ({ ok: compact ? compactRateLimitResult(ok as RateLimitResult) : ok }), failed);
+  }
+  return { ok: compact ? compactRateLimitResult(result as RateLimitResult) : result };
 }
 
 function logAs(logger: PluginLogger, method: string): (error: unknown) => void {

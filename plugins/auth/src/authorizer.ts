@@ -12,7 +12,8 @@ import type { CheckRequest, CheckRequestResult } from '@mosn/plugin-sdk';
 import { claimMismatch, insufficientScope, invalidCredential, missingCredentials, noRule } from './responses.js';
 import type { AuthPolicy } from './policy.js';
 import { claimAt, findRule, mismatchedClaim, missingScopes, normalizePath, scopesFrom } from './rules.js';
-import type { CredentialKind } from './rules.js';
+import type { CredentialKind, Rule } from './rules.js';
+import type { JwtVerification } from './jwt-verifier.js';
 
 export interface Principal {
   readonly kind: CredentialKind;
@@ -25,7 +26,8 @@ const ALLOW: CheckRequestResult = Object.freeze({ action: 'allow' });
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const API_KEY_SCHEME = /^ApiKey[ \t]+([^\s]+)[ \t]*$/i;
 
-export async function authorize(policy: AuthPolicy, request: CheckRequest): Promise<CheckRequestResult> {
+/** Synchronous unless a token must be verified (not in the verified-token cache). */
+export function authorize(policy: AuthPolicy, request: CheckRequest): CheckRequestResult | Promise<CheckRequestResult> {
   const rule = findRule(policy.rules, request.method, normalizePath(request.path));
   if (rule === undefined) {
     if (policy.defaultAction === 'public') return ALLOW;
@@ -39,7 +41,12 @@ export async function authorize(policy: AuthPolicy, request: CheckRequest): Prom
   const apiKey = token === undefined && accepted.has('api_key') ? apiKeyOf(policy, request.headers) : undefined;
   if (token === undefined && apiKey === undefined) return missingCredentials(ordered(policy, accepted), policy.realm);
 
-  const principal = token !== undefined ? await jwtPrincipal(policy, token) : apiKeyPrincipal(policy, apiKey as string);
+  if (token === undefined) return decide(policy, rule, apiKeyPrincipal(policy, apiKey as string));
+  const verified = policy.jwt!.verifier.verify(token);
+  return verified instanceof Promise ? verified.then((v) => decide(policy, rule, jwtPrincipal(policy, v))) : decide(policy, rule, jwtPrincipal(policy, verified));
+}
+
+function decide(policy: AuthPolicy, rule: Rule | undefined, principal: Principal | CheckRequestResult): CheckRequestResult {
   if ('action' in principal) return principal;
   if (rule !== undefined) {
     const missing = missingScopes(rule, principal.scopes);
@@ -50,9 +57,8 @@ export async function authorize(policy: AuthPolicy, request: CheckRequest): Prom
   return Object.keys(principal.headersToAdd).length === 0 ? ALLOW : { action: 'allow', headersToAdd: principal.headersToAdd };
 }
 
-async function jwtPrincipal(policy: AuthPolicy, token: string): Promise<Principal | CheckRequestResult> {
+function jwtPrincipal(policy: AuthPolicy, verified: JwtVerification): Principal | CheckRequestResult {
   const jwt = policy.jwt!;
-  const verified = await jwt.verifier.verify(token);
   if (!verified.ok) return invalidCredential('jwt', policy.realm, verified.description);
   const claims = verified.claims as Record<string, unknown>;
   const headersToAdd: Record<string, string> = {};

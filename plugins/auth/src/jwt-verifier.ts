@@ -42,12 +42,14 @@ export class JwtVerifier {
     this.#skewSeconds = options.clockSkewSeconds;
   }
 
-  async verify(token: string): Promise<JwtVerification> {
+  /** Synchronous for a token verified before (a cache hit): no promise on the common path. */
+  verify(token: string): JwtVerification | Promise<JwtVerification> {
     const cached = this.#cache.get(token, Date.now() / 1000, this.#skewSeconds);
-    if (cached !== undefined) return { ok: true, claims: cached.claims };
-    const verification = await this.#verify(token);
-    if (verification.ok) this.#cache.set(token, verification.claims);
-    return verification;
+    if (cached !== undefined) return cached.verification;
+    return this.#verify(token).then((verification) => {
+      if (verification.ok) this.#cache.set(token, verification.claims);
+      return verification;
+    });
   }
 
   async #verify(token: string): Promise<JwtVerification> {

@@ -14,6 +14,8 @@ const MAX_TOKEN_CHARS = 4096;
 
 export interface CachedToken {
   readonly claims: JWTPayload;
+  /** The verification a hit answers with, built once. */
+  readonly verification: { readonly ok: true; readonly claims: JWTPayload };
   /** Seconds since the epoch, or undefined when the token has no exp. */
   readonly exp: number | undefined;
 }
@@ -43,7 +45,7 @@ export class VerifiedTokenCache {
   set(token: string, claims: JWTPayload): void {
     if (this.#size === 0 || token.length > MAX_TOKEN_CHARS) return;
     this.#entries.delete(token);
-    this.#entries.set(token, { claims, exp: typeof claims.exp === 'number' ? claims.exp : undefined });
+    this.#entries.set(token, { claims, verification: { ok: true, claims }, exp: typeof claims.exp === 'number' ? claims.exp : undefined });
     if (this.#entries.size > this.#size) {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);

@@ -30,6 +30,8 @@ import { ProxyStream } from './proxy-stream.js';
 import { newNotes, type ExchangeNotes, type ExchangeView } from '../../access-log/access-log-recorder.js';
 import type { ResponseHead } from '../../codec/http1/response-parser.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 
 /** During a drain, an idle keep-alive connection is closed only once idle this long (see drain()). */
 const MIN_IDLE_BEFORE_CLOSE_MS = 1000;
@@ -59,6 +61,7 @@ export class HttpConnection implements TrackedConnection {
   responseHead: ResponseHead | null = null;
   /** What the access log needs of the exchange in progress; null when the listener does not log. */
   readonly notes: ExchangeNotes | null;
+  private accessView: Mutable<ExchangeView> | undefined;
   /** Virtual host of the request in progress (for metrics); set by the proxy stream. */
   virtualHost = '';
   /** performance.now() at the request head, when metrics are on. */
@@ -340,25 +343,39 @@ export class HttpConnection implements TrackedConnection {
     if (notes !== null && notes.responseFlag === '') notes.responseFlag = code;
   }
 
-  /** The exchange as the access log reads it (only built on listeners that log). */
+  /**
+   * The exchange as the access log reads it (only on listeners that log). One object per
+   * connection, refilled per exchange: the recorder reads it synchronously and keeps nothing.
+   */
   private exchangeView(): ExchangeView {
     const req = this.req;
     const socket = this.socket;
-    const head = this.responseHead;
-    return {
-      notes: this.notes as ExchangeNotes,
-      method: req.method,
-      path: req.path,
-      minor: req.minor,
-      requestId: req.requestId,
-      status: this.responseStatus,
-      bytesRead: socket.bytesRead - this.input.length,
-      bytesWritten: socket.bytesWritten,
-      downstreamLocal: (socket.localAddress ?? '') + ':' + String(socket.localPort ?? ''),
-      downstreamRemote: this.clientAddress + ':' + String(socket.remotePort ?? ''),
-      requestHeader: (lname) => req.fields.get(lname),
-      responseHeader: (lname) => head?.fields.get(lname),
-    };
+    let view = this.accessView;
+    if (view === undefined) {
+      view = this.accessView = {
+        notes: this.notes as ExchangeNotes,
+        method: '',
+        path: '',
+        minor: 1,
+        requestId: '',
+        status: 0,
+        bytesRead: 0,
+        bytesWritten: 0,
+        // The addresses of a connection do not change: built once, not per request.
+        downstreamLocal: (socket.localAddress ?? '') + ':' + String(socket.localPort ?? ''),
+        downstreamRemote: this.clientAddress + ':' + String(socket.remotePort ?? ''),
+        requestHeader: (lname) => this.req.fields.get(lname),
+        responseHeader: (lname) => this.responseHead?.fields.get(lname),
+      };
+    }
+    view.method = req.method;
+    view.path = req.path;
+    view.minor = req.minor;
+    view.requestId = req.requestId;
+    view.status = this.responseStatus;
+    view.bytesRead = socket.bytesRead - this.input.length;
+    view.bytesWritten = socket.bytesWritten;
+    return view;
   }
 
   private finishExchange(): void {
