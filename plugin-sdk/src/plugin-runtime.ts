@@ -133,14 +133,16 @@ export class PluginRuntime {
     }
     this.#inFlight++;
     let result: unknown;
+    let thenable: boolean;
     try {
       // reopenLogs takes the context alone; every other hook (request, context).
       result = hook === 'reopenLogs' ? fn.call(this.definition.hooks, this.context) : fn.call(this.definition.hooks, request, this.context);
+      thenable = isThenable(result); // a `then` getter may throw too
     } catch (error) {
       this.#finished();
       throw hookFailed(name, hook, error);
     }
-    if (isThenable(result)) {
+    if (thenable) {
       return Promise.resolve(result).then(
         (value) => {
           this.#finished();

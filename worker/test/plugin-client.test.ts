@@ -36,7 +36,7 @@ interface FakePlugin {
 }
 
 /** Answers each batch after `delayMs`: allow, except path /fail which is an error outcome. */
-async function startPlugin(options: { answer?: boolean; wire?: string[] } = {}): Promise<FakePlugin> {
+async function startPlugin(options: { answer?: boolean; wire?: string[]; rateLimitAnswer?: 'map' | 'malformed' } = {}): Promise<FakePlugin> {
   const dir = mkdtempSync(join(tmpdir(), 'mosn-pc-'));
   const socketPath = join(dir, 'p.sock');
   const batches: number[] = [];
@@ -66,6 +66,8 @@ async function startPlugin(options: { answer?: boolean; wire?: string[] } = {}):
             const call = expandCall(c);
             if (call.hook === 'rateLimit') {
               const result = { overallCode: 'OK' as const, statuses: [{ code: 'OK' as const, limit: { requestsPerUnit: 5, unit: 'second' as const }, limitRemaining: 4, durationUntilResetMs: 700 }] };
+              if (options.rateLimitAnswer === 'map') return { ok: result };
+              if (options.rateLimitAnswer === 'malformed') return { ok: ['OK', ['OK', 1]] };
               return { ok: Array.isArray(c) ? compactRateLimitResult(result) : result };
             }
             return (call.params as CheckRequestParams).path === '/fail' ? { error: { code: -31000, message: 'boom' } } : { ok: { action: 'allow' } };
@@ -155,6 +157,9 @@ test('to a plugin that does not list the compact forms, calls and log records go
   await waitFor(() => batcher.counters.written === 2);
   assert.equal(plugin.logBatches[0]?.rows, undefined);
   assert.deepEqual(plugin.logBatches[0]?.records.map((r) => r.path), ['/one', '/two']);
+  // No header maps named, so no such keys at all (msgpack has no "undefined" to send).
+  assert.equal(Object.hasOwn(plugin.logBatches[0]?.records[0] ?? {}, 'requestHeaders'), false);
+  assert.equal(Object.hasOwn(plugin.logBatches[0]?.records[0] ?? {}, 'responseHeaders'), false);
 });
 
 test('access log rows go out in full batches; a partial batch waits for the flush interval, not for an acknowledgement', async (t) => {
@@ -164,7 +169,7 @@ test('access log rows go out in full batches; a partial batch waits for the flus
   t.after(() => client.close());
   client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
   await client.checkRequest(check('/connect')); // connected before the first flush
-  const batcher = new AccessLogBatcher(client, { batchSize: 10, flushIntervalMs: 300, queueSize: 1000, workerId: 1 }, logger);
+  const batcher = new AccessLogBatcher(client, { batchSize: 10, flushIntervalMs: 1500, queueSize: 1000, workerId: 1 }, logger);
   t.after(() => batcher.close());
   const log = batcher.target('/tmp/a.log', undefined);
   const started = performance.now();
@@ -174,11 +179,47 @@ test('access log rows go out in full batches; a partial batch waits for the flus
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 10]);
   await waitFor(() => batcher.counters.written === 25);
-  assert.ok(performance.now() - started >= 290, 'the partial batch left with the timer');
+  assert.ok(performance.now() - started >= 1400, 'the partial batch left with the timer');
   assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 10, 5]);
   assert.deepEqual(plugin.logBatches.flatMap((b) => b.rows?.map((r) => r[11]) ?? []), Array.from({ length: 25 }, (_, i) => `/${i}`));
   assert.deepEqual(plugin.logBatches.map((b) => b.records.length), [0, 0, 0]);
   assert.deepEqual(batcher.counters, { records: 25, sent: 25, written: 25, dropped: 0 });
+});
+
+test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {
+  const plugin = await startPlugin({ wire: [WIRE_FEATURES.logRows] });
+  t.after(() => plugin.close());
+  const client = new PluginClient('fake', 1, logger);
+  t.after(() => client.close());
+  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  await client.checkRequest(check('/connect'));
+  const batcher = new AccessLogBatcher(client, { batchSize: 1000, flushIntervalMs: 60_000, queueSize: 10, workerId: 1 }, logger);
+  t.after(() => batcher.close());
+  const log = batcher.target('/tmp/a.log', undefined);
+  for (let i = 0; i < 10; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => batcher.counters.written === 10);
+  for (let i = 10; i < 20; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => batcher.counters.written === 20);
+  assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 10]);
+  assert.equal(batcher.counters.dropped, 0);
+});
+
+test('a plugin that lists tuples may still answer a rate limit with a map; a malformed tuple fails that call, counted', async (t) => {
+  const limit = { domain: 'd', hitsAddend: 1, descriptors: [{ entries: [{ key: 'k', value: 'v' }] }] };
+  const mapPlugin = await startPlugin({ wire: [WIRE_FEATURES.callTuples], rateLimitAnswer: 'map' });
+  t.after(() => mapPlugin.close());
+  const client = new PluginClient('fake', 1, logger);
+  t.after(() => client.close());
+  client.update({ name: 'fake', socketPath: mapPlugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  assert.equal((await client.rateLimit(limit)).statuses[0]?.limitRemaining, 4);
+
+  const badPlugin = await startPlugin({ wire: [WIRE_FEATURES.callTuples], rateLimitAnswer: 'malformed' });
+  t.after(() => badPlugin.close());
+  const other = new PluginClient('bad', 1, logger);
+  t.after(() => other.close());
+  other.update({ name: 'bad', socketPath: badPlugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  await assert.rejects(other.rateLimit(limit), { code: 'MOSN_ERR_PLUGIN_CALL_FAILED', message: /malformed/ });
+  assert.deepEqual(other.counters, { calls: 1, errors: 1, timeouts: 0 });
 });
 
 function row(log: number, path: string): AccessLogRow {

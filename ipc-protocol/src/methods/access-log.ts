@@ -60,7 +60,8 @@ export interface LogRecordsParams {
   readonly records: readonly AccessLogRecord[];
   /**
    * The same as rows (`log-rows/1`), sent instead of `records` (then empty) to a plugin that
-   * reads them; the SDK turns them back into records before the hook sees the batch.
+   * reads them; the SDK turns them back into records before the hook sees the batch (a hook
+   * never sees `rows`).
    */
   readonly rows?: readonly AccessLogRow[];
 }

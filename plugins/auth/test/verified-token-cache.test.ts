@@ -45,3 +45,17 @@ test('a token that verified once is refused after it expires, cache or not', asy
     assert.equal(bodyOf(await plugin.checkRequest({ headers: bearer(jwt) })).error_description, 'the token has expired', `cache_size ${cache_size}`);
   }
 });
+
+test('a token verified before is decided synchronously; a new one through a promise', async () => {
+  const { JwtVerifier } = await import('../src/jwt-verifier.js');
+  const { SignJWT } = await import('jose');
+  const secret = new TextEncoder().encode('a-test-secret-that-is-at-least-32-bytes-long');
+  const verifier = new JwtVerifier({ keys: [{ alg: 'HS256', key: secret } as never], clockSkewSeconds: 0, requireExp: false, cacheSize: 10 });
+  const token = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
+  const first = verifier.verify(token);
+  assert.ok(first instanceof Promise, 'a miss verifies the signature, asynchronously');
+  assert.equal((await first).ok, true);
+  const second = verifier.verify(token);
+  assert.ok(!(second instanceof Promise), 'a hit needs no promise');
+  assert.deepEqual(second.ok && second.claims.sub, 'a');
+});

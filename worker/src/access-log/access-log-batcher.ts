@@ -44,12 +44,15 @@ export class AccessLogBatcher {
   #timer: NodeJS.Timeout | undefined;
   #flushScheduled = false;
   #closed = false;
+  /** batch_size, but never more than the queue holds (else no batch would ever be full). */
+  readonly #batchSize: number;
 
   constructor(
     private readonly client: PluginClient,
     private readonly options: AccessLogBatcherOptions,
     private readonly logger: Logger,
   ) {
+    this.#batchSize = Math.max(1, Math.min(options.batchSize, options.queueSize));
     client.onLogRecords({ acked: (ack) => this.#acked(ack), connectionLost: () => this.#connectionLost() });
   }
 
@@ -76,7 +79,7 @@ export class AccessLogBatcher {
       this.counters.dropped += drop;
     }
     queue.push(record);
-    if (queue.length >= this.options.batchSize) {
+    if (queue.length >= this.#batchSize) {
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(this.#flushFull);
@@ -89,7 +92,7 @@ export class AccessLogBatcher {
   /** Full batches only: the rest waits for more records or for the timer. */
   readonly #flushFull = (): void => {
     this.#flushScheduled = false;
-    this.#send(this.options.batchSize);
+    this.#send(this.#batchSize);
   };
 
   /** Everything queued (the timer fired, or the worker is stopping). */
@@ -104,7 +107,8 @@ export class AccessLogBatcher {
 
   /** Sends batches while at least `minimum` records are queued and the plugin keeps up. */
   #send(minimum: number): void {
-    const { batchSize, queueSize } = this.options;
+    const batchSize = this.#batchSize;
+    const queueSize = this.options.queueSize;
     while (this.#queue.length >= minimum && this.#queue.length > 0) {
       // The plugin is not acknowledging: hold back rather than pile batches into its socket.
       if (this.#unackedRecords >= queueSize) break;
@@ -132,7 +136,7 @@ export class AccessLogBatcher {
     // Room again: send a full batch that waited. Less than a batch waits for its timer: flushing
     // it on every acknowledgement made batches ping-pong at a few records each under load, and
     // the per-message cost on both sides then cost more than the records (bench/http mosn-log).
-    if (this.#queue.length >= this.options.batchSize && !this.#flushScheduled) {
+    if (this.#queue.length >= this.#batchSize && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(this.#flushFull);
     }

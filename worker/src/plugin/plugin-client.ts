@@ -175,8 +175,17 @@ export class PluginClient {
         const queued = batch[i] as QueuedCall;
         const outcome = outcomes[i];
         this.duration?.observe((now - queued.at) / 1000);
-        if (outcome !== undefined && 'ok' in outcome) queued.resolve(tuples && queued.call.hook === 'rateLimit' ? api.expandRateLimitResult(outcome.ok) : outcome.ok);
-        else {
+        if (outcome !== undefined && 'ok' in outcome) {
+          // A rate limit asked as a tuple is answered as one (a map is taken as it is).
+          const tuple = tuples && queued.call.hook === 'rateLimit' && Array.isArray(outcome.ok);
+          const ok = tuple ? api.expandRateLimitResult(outcome.ok) : outcome.ok;
+          if (!tuple || ok !== undefined) {
+            queued.resolve(ok);
+            continue;
+          }
+          this.counters.errors += 1;
+          queued.reject(callFailed(this.name, queued.call.hook, { code: -31000, message: 'expected a rate limit result tuple, found a malformed one' }));
+        } else {
           this.counters.errors += 1;
           queued.reject(callFailed(this.name, queued.call.hook, outcome?.error));
         }
@@ -284,12 +293,23 @@ function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
   return ipc;
 }
 
-/** A batch in the map form, for a plugin whose SDK does not read rows. */
+/**
+ * A batch in the map form, for a plugin that does not read rows. Header maps are left out when
+ * there are none (msgpack has no "undefined": msgpackr would write an extension value that other
+ * readers do not know).
+ */
 function asRecords(params: LogRecordsParams): LogRecordsParams {
   const rows = params.rows;
   if (rows === undefined) return params;
   const api = ipcApi as NonNullable<typeof ipcApi>;
-  const records = rows.map((row) => api.accessLogRecordOf(row) as NonNullable<ReturnType<typeof api.accessLogRecordOf>>);
+  const records = rows.map((row) => {
+    const { requestHeaders, responseHeaders, ...record } = api.accessLogRecordOf(row) as NonNullable<ReturnType<typeof api.accessLogRecordOf>>;
+    return {
+      ...record,
+      ...(requestHeaders === undefined ? {} : { requestHeaders }),
+      ...(responseHeaders === undefined ? {} : { responseHeaders }),
+    };
+  });
   return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
 }
 

@@ -56,6 +56,9 @@ export class RateLimitFilter {
     } catch (err) {
       return this.#onFailure(err);
     }
+    if (typeof result !== 'object' || result === null) {
+      return this.#onFailure(new Error(`rate limit plugin "${config.plugin}" answered ${String(result)}: expected a result object`));
+    }
     if (result.overallCode !== 'OVER_LIMIT') {
       this.counters.ok += 1;
       return CONTINUE;
