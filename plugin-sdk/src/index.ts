@@ -3,6 +3,8 @@
 
 export { serve } from './serve.js';
 export { duration, parseDuration } from './duration.js';
+export { ThrottledLog } from './throttled-log.js';
+export type { ThrottledLogOptions } from './throttled-log.js';
 export { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError } from './errors.js';
 export type { PluginSdkErrorCode } from './errors.js';
 export type {

@@ -54,6 +54,7 @@ import { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError, messageOf } 
 import type { PluginSdkErrorCode } from './errors.js';
 import type { PluginRuntime } from './plugin-runtime.js';
 import type { HostLink } from './host-api.js';
+import { ThrottledLog } from './throttled-log.js';
 import type { PluginLogger } from './types.js';
 
 /** What a session needs from the plugin server around it. */
@@ -340,10 +341,8 @@ function logAs(logger: PluginLogger, method: string): (error: unknown) => void {
 }
 
 // Per method and error code: a backend that is down fails every call, and one line per request
-// would flood the log. The first failure is logged at once, then at most one line per second,
-// saying how many were left out.
-const HOOK_ERROR_LOG_INTERVAL_MS = 1000;
-const hookErrorLog = new Map<string, { last: number; suppressed: number }>();
+// would flood the log. The first failure is logged at once, then at most one line per second.
+const hookErrorLogs = new WeakMap<PluginLogger, ThrottledLog>();
 
 /** A throwing hook is the author's bug or a backend failing: worth a line (rate-limited), not a crash. */
 function logHookError(logger: PluginLogger, method: string, error: unknown): void {
@@ -351,16 +350,12 @@ function logHookError(logger: PluginLogger, method: string, error: unknown): voi
   if (code === PLUGIN_SDK_ERROR_CODES.shuttingDown) return;
   const cause = error instanceof PluginSdkError && error.cause !== undefined ? error.cause : error;
   const causeCode = (cause as { code?: unknown } | null)?.code;
-  const key = `${method}|${code ?? ''}|${typeof causeCode === 'string' ? causeCode : ''}`;
-  const now = Date.now();
-  const seen = hookErrorLog.get(key);
-  if (seen !== undefined && now - seen.last < HOOK_ERROR_LOG_INTERVAL_MS) {
-    seen.suppressed += 1;
-    return;
+  let throttled = hookErrorLogs.get(logger);
+  if (throttled === undefined) {
+    throttled = new ThrottledLog(logger, { intervalMs: 1000 });
+    hookErrorLogs.set(logger, throttled);
   }
-  const suppressed = seen?.suppressed ?? 0;
-  hookErrorLog.set(key, { last: now, suppressed: 0 });
-  logger.warn({ err: cause, code, method, ...(suppressed > 0 ? { suppressed } : {}) }, messageOf(error) + (suppressed > 0 ? ` (and ${suppressed} more like it in the last second)` : ''));
+  throttled.log('warn', `${method}|${code ?? ''}|${typeof causeCode === 'string' ? causeCode : ''}`, { err: cause, code, method }, messageOf(error));
 }
 
 function rejectAs(logger: PluginLogger, method: string): (error: unknown) => never {

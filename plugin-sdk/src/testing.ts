@@ -109,5 +109,7 @@ export async function createTestPlugin<Schema extends ConfigSchema = z.ZodUnknow
 }
 
 export { launchTestPlugin } from './testing-process.js';
+export { waitFor } from './wait-for.js';
+export type { WaitOptions } from './wait-for.js';
 export type { LaunchTestPluginOptions, LaunchedTestPlugin } from './testing-process.js';
 export type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest };

@@ -4,8 +4,8 @@ import * as api from '../src/index.js';
 import * as testing from '../src/testing.js';
 
 test('the public surface is exactly the documented list of exports', () => {
-  assert.deepEqual(Object.keys(api).sort(), ['PLUGIN_SDK_ERROR_CODES', 'PluginConfigError', 'PluginSdkError', 'duration', 'parseDuration', 'serve', 'z']);
-  assert.deepEqual(Object.keys(testing).sort(), ['createTestPlugin', 'launchTestPlugin']);
+  assert.deepEqual(Object.keys(api).sort(), ['PLUGIN_SDK_ERROR_CODES', 'PluginConfigError', 'PluginSdkError', 'ThrottledLog', 'duration', 'parseDuration', 'serve', 'z']);
+  assert.deepEqual(Object.keys(testing).sort(), ['createTestPlugin', 'launchTestPlugin', 'waitFor']);
 });
 
 test('SDK error codes are frozen, unique and MOSN_ERR_PLUGIN_ prefixed', () => {

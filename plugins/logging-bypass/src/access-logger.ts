@@ -5,6 +5,7 @@
  * promise of the writes, so batches are queued in the order they arrived.
  */
 import { resolve } from 'node:path';
+import { ThrottledLog } from '@mosn/plugin-sdk';
 import type { LogRecordBatch, PluginLogger } from '@mosn/plugin-sdk';
 import type { LoggingBypassConfig } from './config.js';
 import { ACCESS_LOG_ERROR_CODES, AccessLogError } from './errors.js';
@@ -16,7 +17,6 @@ import { Housekeeper } from './housekeeping.js';
 import { LogFile } from './log-file.js';
 import { StatsRegistry } from './stats.js';
 import type { PathStats } from './stats.js';
-import { ThrottledLog } from './throttled-log.js';
 
 interface Target {
   readonly path: string;

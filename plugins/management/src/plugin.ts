@@ -12,6 +12,7 @@
  * lets them drive the clock).
  */
 import { isIP, type AddressInfo } from 'node:net';
+import { ThrottledLog } from '@mosn/plugin-sdk';
 import type { PluginDefinition } from '@mosn/plugin-sdk';
 import { AdminServer } from './admin/admin-server.js';
 import { LogLevelMemo } from './admin/log-level.js';
@@ -19,7 +20,6 @@ import { managementConfigSchema, type AdminAddress } from './config.js';
 import { MANAGEMENT_ERROR_CODES } from './errors.js';
 import { MetricsView } from './metrics/aggregation.js';
 import { ReportStore } from './metrics/report-store.js';
-import { ThrottledLog } from './throttled-log.js';
 
 export const MANAGEMENT_PLUGIN_VERSION = '0.1.0';
 
@@ -68,7 +68,7 @@ export function createManagementPlugin(options: ManagementPluginOptions = {}): M
     async setup({ config, logger, name, host }) {
       const store = new ReportStore({ intervalMs: config.interval, now });
       const warnings = new ThrottledLog(logger, { now });
-      const warn = (problem: string) => warnings.warn(problem.replace(/\d+/g, '#'), { code: MANAGEMENT_ERROR_CODES.reportInvalid }, `metrics report: ${problem}`);
+      const warn = (problem: string) => warnings.log('warn', problem.replace(/\d+/g, '#'), { code: MANAGEMENT_ERROR_CODES.reportInvalid }, `metrics report: ${problem}`);
       const view = new MetricsView(store, warn);
       const context = { store, view, host, logger: logger.child({ component: 'admin-server' }), plugin: { name, version: MANAGEMENT_PLUGIN_VERSION }, logLevel: new LogLevelMemo() };
       const server = new AdminServer({ context, adminToken: config.admin_token });
