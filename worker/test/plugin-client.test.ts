@@ -21,6 +21,7 @@ import type { AccessLogRow, BatchOutcome, BatchParams, BatchResult, CheckRequest
 import { AccessLogBatcher } from '../src/access-log/access-log-batcher.js';
 import pino from 'pino';
 import { PluginClient } from '../src/plugin/plugin-client.js';
+import { PluginRequest } from '../src/plugin/plugin-request.js';
 
 const logger = pino({ level: 'silent' });
 const SECRET = 'test-secret';
@@ -91,6 +92,9 @@ async function startPlugin(options: { answer?: boolean; wire?: string[]; rateLim
 }
 
 const check = (path: string): CheckRequestParams => ({ method: 'GET', path, authority: 'a', headers: {}, remoteAddress: '127.0.0.1' });
+/** A request as the proxy builds it: `accept` sent twice, a virtual host but no cluster (a redirect route). */
+const fromFields = (path: string): PluginRequest =>
+  PluginRequest.fromFields('GET', path, 'a', { count: 3, lnames: ['accept', 'authorization', 'accept'], values: ['*/*', 'Bearer x', 'text/plain'] }, '127.0.0.1', 'vh', undefined);
 
 test('checks made in one event-loop turn reach the plugin as one batch, each with its own outcome', async (t) => {
   const plugin = await startPlugin();
@@ -133,10 +137,13 @@ test('to a plugin that reads tuples, checks and rate limits go as tuples and com
   t.after(() => client.close());
   client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
   assert.deepEqual(await client.checkRequest({ ...check('/a'), headers: { authorization: 'Bearer x' }, route: { virtualHost: 'vh', cluster: 'c' } }), { action: 'allow' });
+  // What the proxy sends: the request built from the parsed fields, already in pairs.
+  assert.deepEqual(await client.checkRequest(fromFields('/b')), { action: 'allow' });
   const limited = await client.rateLimit({ domain: 'd', hitsAddend: 1, descriptors: [{ entries: [{ key: 'remote_address', value: '10.0.0.1' }] }] });
   assert.deepEqual(limited, { overallCode: 'OK', statuses: [{ code: 'OK', limit: { requestsPerUnit: 5, unit: 'second' }, limitRemaining: 4, durationUntilResetMs: 700 }] });
   assert.deepEqual(plugin.rawCalls, [
     ['checkRequest', 'GET', '/a', 'a', ['authorization', 'Bearer x'], '127.0.0.1', 'vh', 'c'],
+    ['checkRequest', 'GET', '/b', 'a', ['accept', '*/*, text/plain', 'authorization', 'Bearer x'], '127.0.0.1', 'vh', null],
     ['rateLimit', 'd', 1, [['remote_address', '10.0.0.1']]],
   ]);
 });
@@ -148,7 +155,11 @@ test('to a plugin that does not list the compact forms, calls and log records go
   t.after(() => client.close());
   client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
   await client.checkRequest(check('/a'));
-  assert.deepEqual(plugin.rawCalls, [{ hook: 'checkRequest', params: check('/a') }]);
+  await client.checkRequest(fromFields('/b'));
+  assert.deepEqual(plugin.rawCalls, [
+    { hook: 'checkRequest', params: check('/a') },
+    { hook: 'checkRequest', params: { method: 'GET', path: '/b', authority: 'a', headers: { accept: '*/*, text/plain', authorization: 'Bearer x' }, remoteAddress: '127.0.0.1', route: { virtualHost: 'vh' } } },
+  ]);
   const batcher = new AccessLogBatcher(client, { batchSize: 2, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
   t.after(() => batcher.close());
   const log = batcher.target('/tmp/a.log', '%request_path%');

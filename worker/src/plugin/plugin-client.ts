@@ -12,6 +12,7 @@ import type {
   BatchCall,
   BatchError,
   BatchHookResults,
+  CompactCall,
   CheckRequestParams,
   CheckRequestResult,
   LogRecordsAckParams,
@@ -24,9 +25,11 @@ import type {
 import { MosnWorkerError } from '../errors.js';
 import { withTimeout } from './with-timeout.js';
 import type { PluginEndpoint } from '../process/supervisor-channel.js';
+import { PluginRequest } from './plugin-request.js';
 
 interface QueuedCall {
-  readonly call: BatchCall;
+  /** A request check goes as the PluginRequest, which has both wire forms at hand. */
+  readonly call: BatchCall | PluginRequest;
   /** performance.now() when the call was made (for the latency histogram). */
   readonly at: number;
   readonly resolve: (value: unknown) => void;
@@ -95,8 +98,8 @@ export class PluginClient {
     return this.#endpoint !== undefined;
   }
 
-  checkRequest(params: CheckRequestParams): Promise<CheckRequestResult> {
-    return this.#enqueue({ hook: 'checkRequest', params }) as Promise<BatchHookResults['checkRequest']>;
+  checkRequest(request: PluginRequest | CheckRequestParams): Promise<CheckRequestResult> {
+    return this.#enqueue(request instanceof PluginRequest ? request : { hook: 'checkRequest', params: request }) as Promise<BatchHookResults['checkRequest']>;
   }
 
   rateLimit(params: RateLimitParams): Promise<RateLimitResult> {
@@ -140,7 +143,7 @@ export class PluginClient {
     return true;
   }
 
-  #enqueue(call: BatchCall): Promise<unknown> {
+  #enqueue(call: BatchCall | PluginRequest): Promise<unknown> {
     if (this.#endpoint === undefined) {
       this.counters.calls += 1;
       this.counters.errors += 1;
@@ -168,7 +171,7 @@ export class PluginClient {
       const method = batchMethod as NonNullable<typeof batchMethod>;
       const api = ipcApi as NonNullable<typeof ipcApi>;
       const tuples = this.#callTuples;
-      const calls = tuples ? batch.map((q) => api.compactCall(q.call)) : batch.map((q) => q.call);
+      const calls = batch.map((q) => wireCall(q.call, tuples, api));
       const { outcomes } = await withTimeout(connection.sendRequest(method, { calls }), endpoint.timeoutMs, `plugin "${this.name}"`);
       const now = performance.now();
       for (let i = 0; i < batch.length; i++) {
@@ -177,17 +180,17 @@ export class PluginClient {
         this.duration?.observe((now - queued.at) / 1000);
         if (outcome !== undefined && 'ok' in outcome) {
           // A rate limit asked as a tuple is answered as one (a map is taken as it is).
-          const tuple = tuples && queued.call.hook === 'rateLimit' && Array.isArray(outcome.ok);
+          const tuple = tuples && hookOf(queued.call) === 'rateLimit' && Array.isArray(outcome.ok);
           const ok = tuple ? api.expandRateLimitResult(outcome.ok) : outcome.ok;
           if (!tuple || ok !== undefined) {
             queued.resolve(ok);
             continue;
           }
           this.counters.errors += 1;
-          queued.reject(callFailed(this.name, queued.call.hook, { code: -31000, message: 'expected a rate limit result tuple, found a malformed one' }));
+          queued.reject(callFailed(this.name, hookOf(queued.call), { code: -31000, message: 'expected a rate limit result tuple, found a malformed one' }));
         } else {
           this.counters.errors += 1;
-          queued.reject(callFailed(this.name, queued.call.hook, outcome?.error));
+          queued.reject(callFailed(this.name, hookOf(queued.call), outcome?.error));
         }
       }
     } catch (err) {
@@ -311,6 +314,16 @@ function asRecords(params: LogRecordsParams): LogRecordsParams {
     };
   });
   return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
+}
+
+function hookOf(call: BatchCall | PluginRequest): BatchCall['hook'] {
+  return call instanceof PluginRequest ? 'checkRequest' : call.hook;
+}
+
+/** A call as it goes on the wire: compact when the plugin reads tuples, else the map form. */
+function wireCall(call: BatchCall | PluginRequest, tuples: boolean, api: typeof import('@mosn/ipc-protocol')): BatchCall | CompactCall {
+  if (call instanceof PluginRequest) return tuples ? call.toTuple() : { hook: 'checkRequest', params: call.toParams() };
+  return tuples ? api.compactCall(call) : call;
 }
 
 function unavailable(name: string, why: string, cause?: unknown): MosnWorkerError {

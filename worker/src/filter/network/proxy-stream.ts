@@ -18,7 +18,7 @@ import { RETRY_BODY_LIMIT_BYTES, type ClusterAction, type MatchedRoute } from '.
 import { redirectLocation } from '../../router/redirect.js';
 import type { FilterDecision } from '../stream/plugin-check-filter.js';
 import { headerLines } from '../stream/header-lines.js';
-import { checkRequestParams } from '../stream/check-request-params.js';
+import { filterRequest } from '../stream/filter-request.js';
 import { RS_DONE, X_ACTIVE } from './exchange-state.js';
 import type { HttpConnection } from './http-connection.js';
 
@@ -95,7 +95,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     const seq = ++this.filterSeq;
     this.pendingBody = [];
     conn.pauseForUpstream();
-    filters.decide(checkRequestParams(conn, route)).then(
+    filters.decide(filterRequest(conn, route)).then(
       (decision) => this.onFilterDecision(seq, route, decision),
       (err: unknown) => {
         ctx.logger.error({ err }, 'stream filter failed');

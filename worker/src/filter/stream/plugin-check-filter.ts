@@ -3,8 +3,9 @@
 // mode decides: `closed` answers `failure_status`, `open` lets the request through, marked and counted.
 import type { Logger } from 'pino';
 import type { CheckFilterConfig } from '@mosn/config';
-import type { CheckRequestParams, CheckRequestResult } from '@mosn/ipc-protocol';
+import type { CheckRequestResult } from '@mosn/ipc-protocol';
 import type { PluginClient } from '../../plugin/plugin-client.js';
+import type { PluginRequest } from '../../plugin/plugin-request.js';
 import { DecisionCache } from './decision-cache.js';
 import { prepareHeaders, type PreparedHeaders } from './header-lines.js';
 
@@ -61,9 +62,9 @@ export class PluginCheckFilter {
     return this.config.config.cache?.header;
   }
 
-  async decide(request: CheckRequestParams): Promise<FilterDecision> {
+  async decide(request: PluginRequest): Promise<FilterDecision> {
     const cacheHeader = this.config.config.cache?.header;
-    const value = cacheHeader === undefined ? undefined : request.headers[cacheHeader];
+    const value = cacheHeader === undefined ? undefined : request.header(cacheHeader);
     // A decision holds for one credential on one method and path (plugins decide per route); a
     // repeated header (joined with ", ") is never cached, so it cannot ride on a single one's entry.
     const key = value === undefined || value.includes(', ') ? undefined : cacheKey(request.method, request.path, value);

@@ -2,9 +2,10 @@
 // cannot produce its entry (a header the request lacks, no cluster) drops its whole descriptor,
 // unless it is a request_headers action with skip_if_absent (then only the entry is left out).
 import type { RateLimitActionConfig } from '@mosn/config';
-import type { CheckRequestParams, RateLimitDescriptor, RateLimitEntry } from '@mosn/ipc-protocol';
+import type { RateLimitDescriptor, RateLimitEntry } from '@mosn/ipc-protocol';
+import type { PluginRequest } from '../../plugin/plugin-request.js';
 
-export function buildDescriptors(rateLimits: readonly { actions: readonly RateLimitActionConfig[] }[], request: CheckRequestParams): RateLimitDescriptor[] {
+export function buildDescriptors(rateLimits: readonly { actions: readonly RateLimitActionConfig[] }[], request: PluginRequest): RateLimitDescriptor[] {
   const descriptors: RateLimitDescriptor[] = [];
   for (const { actions } of rateLimits) {
     const entries: RateLimitEntry[] = [];
@@ -22,14 +23,14 @@ export function buildDescriptors(rateLimits: readonly { actions: readonly RateLi
   return descriptors;
 }
 
-function entryFor(action: RateLimitActionConfig, request: CheckRequestParams): RateLimitEntry | undefined {
+function entryFor(action: RateLimitActionConfig, request: PluginRequest): RateLimitEntry | undefined {
   switch (action.type) {
     case 'remote_address':
       return request.remoteAddress === '' ? undefined : { key: 'remote_address', value: request.remoteAddress };
     case 'generic_key':
       return { key: action.descriptor_key, value: action.descriptor_value };
     case 'destination_cluster': {
-      const cluster = request.route?.cluster;
+      const cluster = request.cluster;
       return cluster === undefined ? undefined : { key: 'destination_cluster', value: cluster };
     }
     case 'request_headers': {
@@ -40,7 +41,7 @@ function entryFor(action: RateLimitActionConfig, request: CheckRequestParams): R
 }
 
 /** A header by lower-case name; the pseudo-headers :path, :method and :authority as HTTP/2 names them. */
-function headerValue(name: string, request: CheckRequestParams): string | undefined {
+function headerValue(name: string, request: PluginRequest): string | undefined {
   switch (name) {
     case ':path':
       return request.path;
@@ -49,6 +50,6 @@ function headerValue(name: string, request: CheckRequestParams): string | undefi
     case ':authority':
       return request.authority === '' ? undefined : request.authority;
     default:
-      return request.headers[name];
+      return request.header(name);
   }
 }

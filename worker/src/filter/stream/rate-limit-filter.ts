@@ -4,7 +4,8 @@
 // by default a plugin that is away or slower than `timeout` (20ms) lets the request through, counted.
 import type { Logger } from 'pino';
 import type { RateLimitFilterConfig } from '@mosn/config';
-import type { CheckRequestParams, RateLimitResult } from '@mosn/ipc-protocol';
+import type { RateLimitResult } from '@mosn/ipc-protocol';
+import type { PluginRequest } from '../../plugin/plugin-request.js';
 import type { PluginClient } from '../../plugin/plugin-client.js';
 import { withTimeout } from '../../plugin/with-timeout.js';
 import { NO_HEADERS } from './header-lines.js';
@@ -42,7 +43,7 @@ export class RateLimitFilter {
     this.#failedClosed = Object.freeze({ action: 'respond', status: config.failure_status, body: `rate limit plugin "${config.plugin}" unavailable\n`, headers: undefined });
   }
 
-  async decide(request: CheckRequestParams): Promise<FilterDecision> {
+  async decide(request: PluginRequest): Promise<FilterDecision> {
     const config = this.#config;
     const descriptors = buildDescriptors(config.rate_limits, request);
     if (descriptors.length === 0) {

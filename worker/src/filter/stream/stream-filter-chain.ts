@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { StreamFilterConfig } from '@mosn/config';
-import type { CheckRequestParams } from '@mosn/ipc-protocol';
 import { MosnWorkerError } from '../../errors.js';
 import type { PluginClient } from '../../plugin/plugin-client.js';
 import type { PluginClients } from '../../plugin/plugin-clients.js';
+import type { PluginRequest } from '../../plugin/plugin-request.js';
 import { NO_HEADERS, prepareHeaders } from './header-lines.js';
 import { LocalRateLimitFilter } from './local-rate-limit-filter.js';
 import { PluginCheckFilter, type FilterDecision } from './plugin-check-filter.js';
@@ -82,7 +82,7 @@ export class StreamFilterChain {
     return this.#combine(decisions);
   }
 
-  decide(request: CheckRequestParams): Promise<FilterDecision> {
+  decide(request: PluginRequest): Promise<FilterDecision> {
     // One filter that asks a plugin (the common case): its decision is the chain's, with no
     // async wrapper around it.
     const only = this.filters.length === 1 ? this.filters[0] : undefined;
@@ -90,7 +90,7 @@ export class StreamFilterChain {
     return this.#decideEach(request);
   }
 
-  async #decideEach(request: CheckRequestParams): Promise<FilterDecision> {
+  async #decideEach(request: PluginRequest): Promise<FilterDecision> {
     const decisions: FilterDecision[] = [];
     for (const filter of this.filters) {
       const decision = filter instanceof LocalRateLimitFilter ? filter.take() : await filter.decide(request);
