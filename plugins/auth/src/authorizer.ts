@@ -43,7 +43,21 @@ export function authorize(policy: AuthPolicy, request: CheckRequest): CheckReque
 
   if (token === undefined) return decide(policy, rule, apiKeyPrincipal(policy, apiKey as string));
   const verified = policy.jwt!.verifier.verify(token);
-  return verified instanceof Promise ? verified.then((v) => decide(policy, rule, jwtPrincipal(policy, v))) : decide(policy, rule, jwtPrincipal(policy, verified));
+  return verified instanceof Promise ? verified.then((v) => decide(policy, rule, jwtPrincipal(policy, v))) : decide(policy, rule, cachedPrincipal(policy, verified));
+}
+
+// A synchronous verification is a verified-token cache hit: the same object for every request
+// with that token, so its principal (scopes, forwarded claim headers) is worked out once. Weak:
+// an entry goes when the cache drops the token.
+const principals = new WeakMap<JwtVerification, Principal | CheckRequestResult>();
+
+function cachedPrincipal(policy: AuthPolicy, verified: JwtVerification): Principal | CheckRequestResult {
+  let principal = principals.get(verified);
+  if (principal === undefined) {
+    principal = jwtPrincipal(policy, verified);
+    principals.set(verified, principal);
+  }
+  return principal;
 }
 
 function decide(policy: AuthPolicy, rule: Rule | undefined, principal: Principal | CheckRequestResult): CheckRequestResult {
@@ -66,7 +80,8 @@ function jwtPrincipal(policy: AuthPolicy, verified: JwtVerification): Principal 
     const value = headerValue(claimAt(claims, path));
     if (value !== undefined) headersToAdd[header] = value;
   }
-  return { kind: 'jwt', scopes: scopesFrom(claimAt(claims, jwt.scopeClaim)), claims, headersToAdd };
+  // Frozen: a cache hit hands the same principal, and so the same headers, to every request.
+  return { kind: 'jwt', scopes: scopesFrom(claimAt(claims, jwt.scopeClaim)), claims, headersToAdd: Object.freeze(headersToAdd) };
 }
 
 function apiKeyPrincipal(policy: AuthPolicy, key: string): Principal | CheckRequestResult {

@@ -20,10 +20,11 @@ test('HS256, HS384 and HS512 tokens verify with inline secrets; claims are forwa
   });
   for (const [alg, bytes] of [['HS256', 32], ['HS384', 48], ['HS512', 64]] as const) {
     const jwt = await token({ alg, key: encoder.encode(secret(bytes)), claims: { sub: `u-${alg}`, org: { id: 7 }, roles: ['a', 'b'] } });
-    assert.deepEqual(await plugin.checkRequest({ headers: bearer(jwt) }), {
-      action: 'allow',
-      headersToAdd: { 'x-user-id': `u-${alg}`, 'x-org-id': '7', 'x-roles': 'a,b' },
-    }, alg);
+    const expected = { action: 'allow', headersToAdd: { 'x-user-id': `u-${alg}`, 'x-org-id': '7', 'x-roles': 'a,b' } };
+    assert.deepEqual(await plugin.checkRequest({ headers: bearer(jwt) }), expected, alg);
+    // Again: now a verified-token cache hit, whose principal is worked out once and reused.
+    assert.deepEqual(await plugin.checkRequest({ headers: bearer(jwt) }), expected, `${alg}, cached`);
+    assert.deepEqual(await plugin.checkRequest({ headers: bearer(jwt) }), expected, `${alg}, cached again`);
   }
 });
 

@@ -12,7 +12,7 @@ test('a cached token is dropped once exp (with the skew) has passed', () => {
   assert.equal(cache.entries, 0);
 });
 
-test('the cache keeps at most size entries, evicting the least recently used', () => {
+test('the cache keeps at most size entries; an entry used since eviction last passed outlives an unused one', () => {
   const cache = new VerifiedTokenCache(2);
   cache.set('a', { n: 1 });
   cache.set('b', { n: 2 });
@@ -22,6 +22,20 @@ test('the cache keeps at most size entries, evicting the least recently used', (
   assert.ok(cache.get('a', 0, 0));
   assert.ok(cache.get('c', 0, 0));
   assert.equal(cache.entries, 2);
+});
+
+test('when every entry was used, eviction passes over each once, then takes the oldest', () => {
+  const cache = new VerifiedTokenCache(3);
+  for (const t of ['a', 'b', 'c']) cache.set(t, {});
+  for (const t of ['c', 'a', 'b']) assert.ok(cache.get(t, 0, 0));
+  cache.set('d', {});
+  assert.equal(cache.entries, 3);
+  assert.equal(cache.get('a', 0, 0), undefined, 'all were marked: the oldest inserted goes after one pass');
+  for (const t of ['b', 'c', 'd']) assert.ok(cache.get(t, 0, 0), t);
+  // b, c and d are marked again; e evicts b (first in line once the pass unmarks them).
+  cache.set('e', {});
+  assert.equal(cache.get('b', 0, 0), undefined);
+  for (const t of ['c', 'd', 'e']) assert.ok(cache.get(t, 0, 0), t);
 });
 
 test('size 0 keeps nothing, and oversize tokens are never kept', () => {
