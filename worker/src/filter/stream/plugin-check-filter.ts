@@ -62,7 +62,7 @@ export class PluginCheckFilter {
     return this.config.config.cache?.header;
   }
 
-  async decide(request: PluginRequest): Promise<FilterDecision> {
+  decide(request: PluginRequest): Promise<FilterDecision> {
     const cacheHeader = this.config.config.cache?.header;
     const value = cacheHeader === undefined ? undefined : request.header(cacheHeader);
     // A decision holds for one credential on one method and path (plugins decide per route); a
@@ -72,16 +72,18 @@ export class PluginCheckFilter {
       const cached = this.#cache?.get(key);
       if (cached !== undefined) {
         this.counters.cacheHits += 1;
-        return cached;
+        return Promise.resolve(cached);
       }
     }
     this.counters.calls += 1;
-    let result: CheckRequestResult;
-    try {
-      result = await this.client.checkRequest(request);
-    } catch (err) {
-      return this.#onFailure(err);
-    }
+    // One promise per call on the way back (no async function, no await): this runs per request.
+    return this.client.checkRequest(request).then(
+      (result) => this.#onResult(result, key),
+      (err: unknown) => this.#onFailure(err),
+    );
+  }
+
+  #onResult(result: CheckRequestResult, key: string | undefined): FilterDecision {
     const decision: FilterDecision =
       result.action === 'allow'
         ? { action: 'continue', headersToAdd: result.headersToAdd, upstream: prepareHeaders(result.headersToAdd, this.#invalidHeader) }

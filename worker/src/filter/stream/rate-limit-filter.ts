@@ -43,20 +43,23 @@ export class RateLimitFilter {
     this.#failedClosed = Object.freeze({ action: 'respond', status: config.failure_status, body: `rate limit plugin "${config.plugin}" unavailable\n`, headers: undefined });
   }
 
-  async decide(request: PluginRequest): Promise<FilterDecision> {
+  decide(request: PluginRequest): Promise<FilterDecision> {
     const config = this.#config;
     const descriptors = buildDescriptors(config.rate_limits, request);
     if (descriptors.length === 0) {
       this.counters.noDescriptor += 1;
-      return CONTINUE;
+      return Promise.resolve(CONTINUE);
     }
     this.counters.calls += 1;
-    let result: RateLimitResult;
-    try {
-      result = await withTimeout(this.client.rateLimit({ domain: config.domain, descriptors, hitsAddend: 1 }), config.timeout, `rate limit plugin "${config.plugin}"`);
-    } catch (err) {
-      return this.#onFailure(err);
-    }
+    // No async function and no await: this runs per request.
+    return withTimeout(this.client.rateLimit({ domain: config.domain, descriptors, hitsAddend: 1 }), config.timeout, `rate limit plugin "${config.plugin}"`).then(
+      (result) => this.#onResult(result),
+      (err: unknown) => this.#onFailure(err),
+    );
+  }
+
+  #onResult(result: RateLimitResult): FilterDecision {
+    const config = this.#config;
     if (typeof result !== 'object' || result === null) {
       return this.#onFailure(new Error(`rate limit plugin "${config.plugin}" answered ${String(result)}: expected a result object`));
     }
