@@ -80,7 +80,10 @@ test('memory backend: exactly the limit gets through across 2 workers; the rest 
   assert.ok(retryAfter >= 1 && retryAfter <= 3600, `Retry-After in seconds until the hour window ends, found ${limited.headers['retry-after']}`);
   assert.equal(limited.headers['x-ratelimit-reset'], limited.headers['retry-after']);
   // Workers report their counters on a heartbeat: wait for the reports rather than reading one snapshot.
-  await waitFor(async () => ((await mosn.status()).workers.every((w) => w.requestsTotal > 0) ? true : undefined), 'both workers to report requests (each asked the one plugin)');
+  await waitFor(async () => {
+    const { workers } = await mosn.status();
+    return workers.length === 2 && workers.every((w) => w.requestsTotal > 0) ? true : undefined;
+  }, 'both workers to report requests (so the exact count above was kept across two workers)');
 });
 
 test('local_rate_limit: each worker has its own token bucket; over it the answer is 429 at once', async (t) => {

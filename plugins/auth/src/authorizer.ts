@@ -19,7 +19,7 @@ export interface Principal {
   readonly kind: CredentialKind;
   readonly scopes: ReadonlySet<string>;
   readonly claims: Readonly<Record<string, unknown>> | undefined;
-  readonly headersToAdd: Record<string, string>;
+  readonly headersToAdd: Readonly<Record<string, string>>;
 }
 
 const ALLOW: CheckRequestResult = Object.freeze({ action: 'allow' });

@@ -56,11 +56,10 @@ export class VerifiedTokenCache {
   /** The first entry in order not used since it was last passed; used ones go to the back, unmarked. */
   #evictOne(): void {
     const entries = this.#entries;
-    // Bounded: after one pass every entry is unmarked, so the walk ends within size + 1 steps.
-    for (;;) {
-      const first = entries.entries().next();
-      if (first.done === true) return;
-      const [token, entry] = first.value;
+    // One iterator for the whole walk (a Map iterator also visits entries re-added behind it; a
+    // fresh one per step would rescan the deleted slots each time). Bounded: after one pass every
+    // entry is unmarked, so the walk ends within size + 1 steps.
+    for (const [token, entry] of entries) {
       entries.delete(token);
       if (!entry.referenced) return;
       entry.referenced = false;

@@ -47,7 +47,7 @@ export class PluginRequest {
 
   get headers(): Readonly<Record<string, string>> {
     if (this.#headers === undefined) {
-      // No prototype: a field named __proto__ is a header like any other.
+      // No prototype: no header name can reach Object.prototype's members.
       const headers = Object.create(null) as Record<string, string>;
       const pairs = this.headerPairs;
       for (let i = 0; i < pairs.length; i += 2) headers[pairs[i] as string] = pairs[i + 1] as string;
@@ -69,7 +69,11 @@ export class PluginRequest {
   }
 }
 
-/** The fields as pairs, a repeated name's values joined in order at its first place. */
+/**
+ * The fields as pairs, a repeated name's values joined in order at its first place. A field named
+ * `__proto__` is left out, as the header object plugins have always received could not hold it
+ * (and msgpack readers rename or drop such a key).
+ */
 function headerPairsOf(fields: FieldList): string[] {
   const { count, lnames, values } = fields;
   const pairs = new Array<string>(count * 2);
@@ -77,6 +81,7 @@ function headerPairsOf(fields: FieldList): string[] {
   next: for (let i = 0; i < count; i++) {
     const name = lnames[i] as string;
     const value = values[i] as string;
+    if (name === '__proto__') continue;
     // A head has a handful of fields and repeats are rare: a scan beats a Set here.
     for (let j = 0; j < k; j += 2) {
       if (pairs[j] === name) {

@@ -86,8 +86,14 @@ export class StreamFilterChain {
     // One filter that asks a plugin (the common case): its decision is the chain's, with no
     // async wrapper around it.
     const only = this.filters.length === 1 ? this.filters[0] : undefined;
-    if (only !== undefined && !(only instanceof LocalRateLimitFilter)) return only.decide(request);
-    return this.#decideEach(request);
+    if (only === undefined || only instanceof LocalRateLimitFilter) return this.#decideEach(request);
+    // The filters' decide() is not async: a throw must still reach the caller as a rejection
+    // (the connection is paused for the decision and must get an answer).
+    try {
+      return only.decide(request);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   async #decideEach(request: PluginRequest): Promise<FilterDecision> {
