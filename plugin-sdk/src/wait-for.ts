@@ -26,14 +26,3 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, opti
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 20));
   }
 }
-
-/** Milliseconds `fn` took to settle, and how it settled. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
-  const start = performance.now();
-  try {
-    const value = await fn();
-    return { ms: performance.now() - start, value };
-  } catch (error) {
-    return { ms: performance.now() - start, error };
-  }
-}
