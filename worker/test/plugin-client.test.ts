@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import {
   PluginBatch,
   PluginInitialize,
@@ -91,17 +91,28 @@ async function startPlugin(options: { answer?: boolean; wire?: string[]; rateLim
   };
 }
 
-const check = (path: string): CheckRequestParams => ({ method: 'GET', path, authority: 'a', headers: {}, remoteAddress: '127.0.0.1' });
+/** A fake plugin, and a client connected to it; both closed when the test ends. */
+async function connected(
+  t: TestContext,
+  options: Parameters<typeof startPlugin>[0] = {},
+  { name = 'fake', timeoutMs = 2000 }: { name?: string; timeoutMs?: number } = {},
+): Promise<{ plugin: FakePlugin; client: PluginClient }> {
+  const plugin = await startPlugin(options);
+  t.after(() => plugin.close());
+  const client = new PluginClient(name, 1, logger);
+  t.after(() => client.close());
+  client.update({ name, socketPath: plugin.socketPath, secret: SECRET, timeoutMs });
+  return { plugin, client };
+}
+
+const checkParams = (path: string): CheckRequestParams => ({ method: 'GET', path, authority: 'a', headers: {}, remoteAddress: '127.0.0.1' });
+const check = (path: string): PluginRequest => PluginRequest.fromParams(checkParams(path));
 /** A request as the proxy builds it: `accept` sent twice, a virtual host but no cluster (a redirect route). */
 const fromFields = (path: string): PluginRequest =>
   PluginRequest.fromFields('GET', path, 'a', { count: 3, lnames: ['accept', 'authorization', 'accept'], values: ['*/*', 'Bearer x', 'text/plain'] }, '127.0.0.1', 'vh', undefined);
 
 test('checks made in one event-loop turn reach the plugin as one batch, each with its own outcome', async (t) => {
-  const plugin = await startPlugin();
-  t.after(() => plugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  const { plugin, client } = await connected(t);
   const first = await Promise.allSettled(['/a', '/b', '/fail', '/c'].map((p) => client.checkRequest(check(p))));
   assert.deepEqual(first.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   const failed = first[2] as PromiseRejectedResult;
@@ -114,11 +125,7 @@ test('checks made in one event-loop turn reach the plugin as one batch, each wit
 });
 
 test('a batch that is not answered in time fails every call in it with MOSN_ERR_PLUGIN_TIMEOUT', async (t) => {
-  const plugin = await startPlugin({ answer: false });
-  t.after(() => plugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 100 });
+  const { client } = await connected(t, { answer: false }, { timeoutMs: 100 });
   const results = await Promise.allSettled([client.checkRequest(check('/a')), client.checkRequest(check('/b'))]);
   for (const r of results) assert.equal(r.status === 'rejected' && r.reason.code, 'MOSN_ERR_PLUGIN_TIMEOUT');
   assert.deepEqual(client.counters, { calls: 2, errors: 0, timeouts: 2 });
@@ -131,12 +138,8 @@ test('without an endpoint a call fails at once with MOSN_ERR_PLUGIN_UNAVAILABLE'
 });
 
 test('to a plugin that reads tuples, checks and rate limits go as tuples and come back as the same results', async (t) => {
-  const plugin = await startPlugin({ wire: [WIRE_FEATURES.callTuples] });
-  t.after(() => plugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
-  assert.deepEqual(await client.checkRequest({ ...check('/a'), headers: { authorization: 'Bearer x' }, route: { virtualHost: 'vh', cluster: 'c' } }), { action: 'allow' });
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.callTuples] });
+  assert.deepEqual(await client.checkRequest(PluginRequest.fromParams({ ...checkParams('/a'), headers: { authorization: 'Bearer x' }, route: { virtualHost: 'vh', cluster: 'c' } })), { action: 'allow' });
   // What the proxy sends: the request built from the parsed fields, already in pairs.
   assert.deepEqual(await client.checkRequest(fromFields('/b')), { action: 'allow' });
   const limited = await client.rateLimit({ domain: 'd', hitsAddend: 1, descriptors: [{ entries: [{ key: 'remote_address', value: '10.0.0.1' }] }] });
@@ -149,15 +152,11 @@ test('to a plugin that reads tuples, checks and rate limits go as tuples and com
 });
 
 test('to a plugin that does not list the compact forms, calls and log records go as maps', async (t) => {
-  const plugin = await startPlugin();
-  t.after(() => plugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  const { plugin, client } = await connected(t);
   await client.checkRequest(check('/a'));
   await client.checkRequest(fromFields('/b'));
   assert.deepEqual(plugin.rawCalls, [
-    { hook: 'checkRequest', params: check('/a') },
+    { hook: 'checkRequest', params: checkParams('/a') },
     { hook: 'checkRequest', params: { method: 'GET', path: '/b', authority: 'a', headers: { accept: '*/*, text/plain', authorization: 'Bearer x' }, remoteAddress: '127.0.0.1', route: { virtualHost: 'vh' } } },
   ]);
   const batcher = new AccessLogBatcher(client, { batchSize: 2, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
@@ -174,11 +173,7 @@ test('to a plugin that does not list the compact forms, calls and log records go
 });
 
 test('access log rows go out in full batches; a partial batch waits for the flush interval, not for an acknowledgement', async (t) => {
-  const plugin = await startPlugin({ wire: [WIRE_FEATURES.logRows] });
-  t.after(() => plugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows] });
   await client.checkRequest(check('/connect')); // connected before the first flush
   const batcher = new AccessLogBatcher(client, { batchSize: 10, flushIntervalMs: 1500, queueSize: 1000, workerId: 1 }, logger);
   t.after(() => batcher.close());
@@ -198,11 +193,7 @@ test('access log rows go out in full batches; a partial batch waits for the flus
 });
 
 test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {
-  const plugin = await startPlugin({ wire: [WIRE_FEATURES.logRows] });
-  t.after(() => plugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows] });
   await client.checkRequest(check('/connect'));
   const batcher = new AccessLogBatcher(client, { batchSize: 1000, flushIntervalMs: 60_000, queueSize: 10, workerId: 1 }, logger);
   t.after(() => batcher.close());
@@ -217,18 +208,10 @@ test('a batch_size above queue_size sends batches of queue_size as they fill, ra
 
 test('a plugin that lists tuples may still answer a rate limit with a map; a malformed tuple fails that call, counted', async (t) => {
   const limit = { domain: 'd', hitsAddend: 1, descriptors: [{ entries: [{ key: 'k', value: 'v' }] }] };
-  const mapPlugin = await startPlugin({ wire: [WIRE_FEATURES.callTuples], rateLimitAnswer: 'map' });
-  t.after(() => mapPlugin.close());
-  const client = new PluginClient('fake', 1, logger);
-  t.after(() => client.close());
-  client.update({ name: 'fake', socketPath: mapPlugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  const { client } = await connected(t, { wire: [WIRE_FEATURES.callTuples], rateLimitAnswer: 'map' });
   assert.equal((await client.rateLimit(limit)).statuses[0]?.limitRemaining, 4);
 
-  const badPlugin = await startPlugin({ wire: [WIRE_FEATURES.callTuples], rateLimitAnswer: 'malformed' });
-  t.after(() => badPlugin.close());
-  const other = new PluginClient('bad', 1, logger);
-  t.after(() => other.close());
-  other.update({ name: 'bad', socketPath: badPlugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  const { client: other } = await connected(t, { wire: [WIRE_FEATURES.callTuples], rateLimitAnswer: 'malformed' }, { name: 'bad' });
   await assert.rejects(other.rateLimit(limit), { code: 'MOSN_ERR_PLUGIN_CALL_FAILED', message: /malformed/ });
   assert.deepEqual(other.counters, { calls: 1, errors: 1, timeouts: 0 });
 });

@@ -13,7 +13,6 @@ import type {
   BatchError,
   BatchHookResults,
   CompactCall,
-  CheckRequestParams,
   CheckRequestResult,
   LogRecordsAckParams,
   LogRecordsParams,
@@ -98,8 +97,8 @@ export class PluginClient {
     return this.#endpoint !== undefined;
   }
 
-  checkRequest(request: PluginRequest | CheckRequestParams): Promise<CheckRequestResult> {
-    return this.#enqueue(request instanceof PluginRequest ? request : { hook: 'checkRequest', params: request }) as Promise<BatchHookResults['checkRequest']>;
+  checkRequest(request: PluginRequest): Promise<CheckRequestResult> {
+    return this.#enqueue(request) as Promise<BatchHookResults['checkRequest']>;
   }
 
   rateLimit(params: RateLimitParams): Promise<RateLimitResult> {
