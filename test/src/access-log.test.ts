@@ -129,7 +129,9 @@ test('every request is logged once, in the MOSN format and as JSON lines, in ord
 test('rotation by size keeps every record exactly once across the current and the gzip-compressed rotated files', async (t) => {
   const upstream = await upstreamTagging(t);
   const setup = await setupLogs(t);
-  const config = logConfig(upstream.address, setup, { plugin: { config: { rotation: { max_size: '4KB', keep: 100, compress: true } } } });
+  // Small batches, so that the plugin writes many times whatever the pace of the requests (size
+  // rotation is checked before each write; one big batch would rotate once).
+  const config = logConfig(upstream.address, setup, { filter: { batch_size: 10 }, plugin: { config: { rotation: { max_size: '4KB', keep: 100, compress: true } } } });
   const mosn = await startMosn(t, config, { workers: 2 });
   const port = mosn.port('http');
   await Promise.all(['a', 'b', 'c'].map((c) => sequentialRequests(port, c, 100)));
