@@ -50,4 +50,4 @@ export type {
   MetricsConfig,
 } from './types.js';
 export { ACCESS_LOG_VARIABLES, parseLogFormat } from './access-log-format.js';
-export type { AccessLogVariable, ParsedLogFormat } from './access-log-format.js';
+export type { AccessLogVariable, LogFormatToken, ParsedLogFormat } from './access-log-format.js';

@@ -117,8 +117,8 @@ test('a log format with an unknown variable or an unclosed % is an error at its 
     config(`        stream_filters: [{ type: access_log, config: { plugin: access-log } }]
         access_logs: [{ log_path: /a, log_format: '%start_tim% x' }, { log_path: /b, log_format: '%duration' }]`),
   );
-  assert.match(err.message, /access_logs\[0\]\.log_format: expected a variable of start_time, .* found %start_tim%/);
-  assert.match(err.message, /access_logs\[1\]\.log_format: expected a closing "%" for the variable at offset 0/);
+  assert.match(err.message, /access_logs\[0\]\.log_format: expected one of %start_time%, .* at column 1, found %start_tim%/);
+  assert.match(err.message, /access_logs\[1\]\.log_format: expected a closing "%" for the variable opened at column 1, found the end of the format/);
 });
 
 test('access_logs need an access_log filter naming the plugin, and the filter needs access_logs', () => {

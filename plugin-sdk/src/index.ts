@@ -8,6 +8,7 @@ export type { ThrottledLogOptions } from './throttled-log.js';
 export { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError } from './errors.js';
 export type { PluginSdkErrorCode } from './errors.js';
 export type {
+  AccessLogLines,
   AccessLogRecord,
   AccessLogTarget,
   CallRequest,
@@ -19,6 +20,7 @@ export type {
   ConfigSchema,
   HookContext,
   HostApi,
+  LogLineBatch,
   LogRecordBatch,
   MetricJson,
   MetricsReport,

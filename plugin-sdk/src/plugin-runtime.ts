@@ -20,7 +20,7 @@ import { PLUGIN_SDK_ERROR_CODES, PluginSdkError, messageOf } from './errors.js';
 import { checkCallResult, checkCheckRequestResult, checkNothing, checkRateLimitResult } from './hook-results.js';
 import type { ResultCheck } from './hook-results.js';
 import type { HostApi } from './host-api.js';
-import type { HookContext, PluginLogger } from './types.js';
+import type { HookContext, LogLineBatch, PluginLogger } from './types.js';
 
 export interface PluginRuntimeOptions {
   readonly logger: PluginLogger;
@@ -84,6 +84,10 @@ export class PluginRuntime {
 
   logRecords(batch: LogRecordsParams): Promise<void> {
     return promised(() => this.#run('logRecords', batch, checkNothing));
+  }
+
+  logLines(batch: LogLineBatch): Promise<void> {
+    return promised(() => this.#run('logLines', batch, checkNothing));
   }
 
   metrics(report: MetricsReport): Promise<void> {

@@ -55,7 +55,7 @@ import type { PluginSdkErrorCode } from './errors.js';
 import type { PluginRuntime } from './plugin-runtime.js';
 import type { HostLink } from './host-api.js';
 import { ThrottledLog } from './throttled-log.js';
-import type { PluginLogger } from './types.js';
+import type { LogLineBatch, PluginLogger } from './types.js';
 
 /** What a session needs from the plugin server around it. */
 export interface SessionHost {
@@ -209,7 +209,9 @@ export function openSession(socket: Socket, host: SessionHost): void {
       return;
     }
     // Acknowledged once handled, so that the worker knows which batches a crash could have lost.
-    host.runtime.logRecords(withRecords(params)).then(
+    const lines: unknown = (params as { lines?: unknown } | null)?.lines;
+    const handled = Array.isArray(lines) ? host.runtime.logLines(lineBatch(params, lines)) : host.runtime.logRecords(withRecords(params));
+    handled.then(
       () => void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true }).catch(() => undefined),
       (error: unknown) => {
         logAs(logger, PluginLogRecords.method)(error);
@@ -306,6 +308,11 @@ function withRecords(params: LogRecordsParams): LogRecordsParams {
   const records = new Array<AccessLogRecord>(rows.length);
   for (let i = 0; i < rows.length; i++) records[i] = accessLogRecordOf(rows[i]) ?? (null as unknown as AccessLogRecord);
   return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
+}
+
+/** The batch as a `logLines` hook sees it (its entries are the plugin's to check). */
+function lineBatch(params: LogRecordsParams, lines: unknown[]): LogLineBatch {
+  return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, lines: lines as LogLineBatch['lines'] };
 }
 
 /** One call's outcome: at once when its hook answered synchronously, else a promise of it. */

@@ -12,6 +12,7 @@ import type {
   RateLimitDescriptor,
   RateLimitParams,
 } from '@mosn/ipc-protocol';
+import type { LogLineBatch } from './types.js';
 
 /** A request check with every field optional; names may be any case, values may repeat. */
 export interface TestCheckRequest {
@@ -44,6 +45,16 @@ export interface TestLogRecordBatch {
   readonly dropped?: number;
   readonly logs: readonly AccessLogTarget[];
   readonly records: readonly (Partial<AccessLogRecord> & { readonly log?: number })[];
+}
+
+/** A batch of lines for a `logLines` hook: per log, its lines without the newline (added here). */
+export interface TestLogLineBatch {
+  readonly workerId?: number;
+  readonly pid?: number;
+  readonly seq?: number;
+  readonly dropped?: number;
+  readonly logs: readonly AccessLogTarget[];
+  readonly lines: readonly { readonly log?: number; readonly lines: readonly string[] }[];
 }
 
 /** Defaults: GET / on authority "localhost" from 127.0.0.1, no headers, no route. */
@@ -119,5 +130,17 @@ export function toLogRecordsParams(batch: TestLogRecordBatch): LogRecordsParams 
     dropped: batch.dropped ?? 0,
     logs: batch.logs,
     records: batch.records.map((r) => ({ ...NEUTRAL_RECORD, ...r })),
+  };
+}
+
+/** Defaults as for records; each log's lines joined, each with its newline. */
+export function toLogLineBatch(batch: TestLogLineBatch): LogLineBatch {
+  return {
+    workerId: batch.workerId ?? 1,
+    pid: batch.pid ?? process.pid,
+    seq: batch.seq ?? 1,
+    dropped: batch.dropped ?? 0,
+    logs: batch.logs,
+    lines: batch.lines.map((l) => ({ log: l.log ?? 0, records: l.lines.length, text: l.lines.map((line) => line + '\n').join('') })),
   };
 }

@@ -34,8 +34,8 @@ import {
 } from '@mosn/ipc-protocol';
 import type { BatchCall, BatchResult, CompactCall, HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
-import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
-import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
+import { toCallParams, toCheckRequestParams, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
+import type { TestCallRequest, TestCheckRequest, TestLogLineBatch, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
 import type { CallResult, CheckRequestResult, MetricsReport, RateLimitResult } from './types.js';
 
 export interface LaunchTestPluginOptions {
@@ -63,6 +63,8 @@ export interface LaunchedTestPlugin {
   rateLimit(request?: TestRateLimitRequest): Promise<RateLimitResult>;
   /** Sends the batch as a notification, as a worker does (resolves once written, not handled). */
   logRecords(batch: TestLogRecordBatch): Promise<void>;
+  /** Sends a batch of lines, as a worker does to a plugin with a `logLines` hook (resolves once written). */
+  logLines(batch: TestLogLineBatch): Promise<void>;
   /** Sends `plugin/reopenLogs` as the host does. */
   reopenLogs(): Promise<void>;
   /** Sends a metrics report (a notification: resolves once sent, not handled). */
@@ -171,6 +173,7 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       call: (request = {}) => connection.sendRequest(PluginCall, toCallParams(request)),
       rateLimit: (request = {}) => connection.sendRequest(PluginRateLimit, toRateLimitParams(request)),
       logRecords: (batch) => connection.sendNotification(PluginLogRecords, toLogRecordsParams(batch)),
+      logLines: (batch) => connection.sendNotification(PluginLogRecords, { ...toLogLineBatch(batch), records: [] }),
       reopenLogs: () => connection.sendNotification(PluginReopenLogs),
       metrics: (report) => connection.sendNotification(PluginMetrics, report),
       hostCalls,

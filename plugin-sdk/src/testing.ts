@@ -15,8 +15,8 @@ import type { z } from 'zod';
 import { createPluginLogger } from './logger.js';
 import { PluginRuntime } from './plugin-runtime.js';
 import type { AnyPluginDefinition } from './definition.js';
-import { toCallParams, toCheckRequestParams, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
-import type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
+import { toCallParams, toCheckRequestParams, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
+import type { TestCallRequest, TestCheckRequest, TestLogLineBatch, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
 import type { CallResult, CheckRequestResult, ConfigSchema, HostApi, MetricsReport, PluginDefinition, PluginLogger, RateLimitResult } from './types.js';
 
 export interface TestPluginOptions {
@@ -54,6 +54,8 @@ export interface TestPlugin<Config, State> {
   rateLimit(request?: TestRateLimitRequest): Promise<RateLimitResult>;
   /** Resolves when the hook has handled the batch (the proxy never waits; a test may). */
   logRecords(batch: TestLogRecordBatch): Promise<void>;
+  /** The same for a `logLines` hook: each log's lines as a worker would have formatted them. */
+  logLines(batch: TestLogLineBatch): Promise<void>;
   reopenLogs(): Promise<void>;
   /** Delivers a metrics report as a worker or the host would; resolves when the hook handled it. */
   metrics(report: MetricsReport): Promise<void>;
@@ -102,6 +104,7 @@ export async function createTestPlugin<Schema extends ConfigSchema = z.ZodUnknow
     call: (request = {}) => runtime.call(toCallParams(request)),
     rateLimit: (request = {}) => runtime.rateLimit(toRateLimitParams(request)),
     logRecords: (batch) => runtime.logRecords(toLogRecordsParams(batch)),
+    logLines: (batch) => runtime.logLines(toLogLineBatch(batch)),
     reopenLogs: () => runtime.reopenLogs(),
     metrics: (report) => runtime.metrics(report),
     close: () => runtime.shutdown(),
@@ -112,4 +115,4 @@ export { launchTestPlugin } from './testing-process.js';
 export { waitFor } from './wait-for.js';
 export type { WaitOptions } from './wait-for.js';
 export type { LaunchTestPluginOptions, LaunchedTestPlugin } from './testing-process.js';
-export type { TestCallRequest, TestCheckRequest, TestLogRecordBatch, TestRateLimitRequest };
+export type { TestCallRequest, TestCheckRequest, TestLogLineBatch, TestLogRecordBatch, TestRateLimitRequest };

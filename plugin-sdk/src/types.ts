@@ -7,6 +7,7 @@
  * runs once after that and returns the plugin's state; every hook gets `{ config, state, logger }`.
  */
 import type {
+  AccessLogLines,
   AccessLogRecord,
   AccessLogTarget,
   CallParams,
@@ -30,6 +31,7 @@ import type { z } from 'zod';
 
 export type { HostApi } from './host-api.js';
 export type {
+  AccessLogLines,
   AccessLogRecord,
   AccessLogTarget,
   MetricJson,
@@ -52,6 +54,20 @@ export type CallRequest = CallParams;
 export type RateLimitRequest = RateLimitParams;
 /** A batch of access log records from one worker, as a `logRecords` hook sees it. */
 export type LogRecordBatch = LogRecordsParams;
+
+/** A batch of access log lines from one worker, as a `logLines` hook sees it. */
+export interface LogLineBatch {
+  readonly workerId: number;
+  readonly pid: number;
+  /** Batch number of this worker, from 1, without gaps: a gap means a lost batch. */
+  readonly seq: number;
+  /** Records this worker dropped so far (queue full, plugin away), cumulative. */
+  readonly dropped: number;
+  /** The listeners' access logs (`log_path`, `log_format`) that `lines` index. */
+  readonly logs: readonly AccessLogTarget[];
+  /** Per log with records in this batch: its lines, formatted by the worker, each ending with "\n". */
+  readonly lines: readonly AccessLogLines[];
+}
 
 export type PluginLogger = Logger;
 
@@ -87,6 +103,13 @@ export interface PluginHooks<Config, State> {
    * synchronously before any await. A returned promise is waited for at shutdown.
    */
   logRecords?(batch: LogRecordBatch, context: HookContext<Config, State>): Awaitable<void>;
+  /**
+   * The same batches, formatted: the worker renders each record with its log's `log_format` (or
+   * as JSON lines), so the hook only writes text. Cheaper for both processes than records; a
+   * plugin with this hook gets lines only (its `logRecords`, if any, is not called). Same order
+   * and shutdown rules as `logRecords`.
+   */
+  logLines?(batch: LogLineBatch, context: HookContext<Config, State>): Awaitable<void>;
   /** Reopen log files (the operator rotated them: SIGUSR1 to the supervisor, `mosnctl logs reopen`). */
   reopenLogs?(context: HookContext<Config, State>): Awaitable<void>;
   /** A metrics report from a worker or the host (a notification, every flush interval). */

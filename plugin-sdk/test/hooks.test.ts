@@ -56,6 +56,16 @@ test('logRecords receives batches in order with neutral defaults filled in; reop
   assert.equal(plugin.state.reopened, 1);
 });
 
+test('logLines receives each log\'s lines as one text with its newlines; a lines-only plugin refuses records', async (t) => {
+  const seen: { seq: number; lines: readonly { log: number; records: number; text: string }[] }[] = [];
+  const plugin = await createTestPlugin({ name: 'lines', version: '1.0.0', hooks: { logLines: (batch) => void seen.push({ seq: batch.seq, lines: batch.lines }) } });
+  t.after(() => plugin.close());
+  assert.deepEqual([...plugin.hooks], ['logLines']);
+  await plugin.logLines({ seq: 4, logs: [{ path: '/tmp/a.log' }, { path: '/tmp/b.log', format: '%request_path%' }], lines: [{ log: 1, lines: ['/x', '/y'] }, { lines: ['{}'] }] });
+  assert.deepEqual(seen, [{ seq: 4, lines: [{ log: 1, records: 2, text: '/x\n/y\n' }, { log: 0, records: 1, text: '{}\n' }] }]);
+  await assert.rejects(plugin.logRecords({ logs: [{ path: '/tmp/a.log' }], records: [{}] }), { code: PLUGIN_SDK_ERROR_CODES.hookNotProvided, message: /does not provide the logRecords hook; it provides: logLines/ });
+});
+
 test('an invalid rateLimit result is reported to the author with the path of the problem', async (t) => {
   const plugin = await createTestPlugin({
     name: 'bad',

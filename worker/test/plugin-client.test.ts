@@ -17,7 +17,7 @@ import {
   expandCall,
   listenUnix,
 } from '@mosn/ipc-protocol';
-import type { AccessLogRow, BatchOutcome, BatchParams, BatchResult, CheckRequestParams, LogRecordsParams, PluginInitializeResult } from '@mosn/ipc-protocol';
+import type { AccessLogRow, BatchOutcome, BatchParams, BatchResult, CheckRequestParams, LogRecordsParams, PluginHookName, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { AccessLogBatcher } from '../src/access-log/access-log-batcher.js';
 import pino from 'pino';
 import { PluginClient } from '../src/plugin/plugin-client.js';
@@ -37,7 +37,7 @@ interface FakePlugin {
 }
 
 /** Answers each batch after `delayMs`: allow, except path /fail which is an error outcome. */
-async function startPlugin(options: { answer?: boolean; wire?: string[]; rateLimitAnswer?: 'map' | 'malformed' } = {}): Promise<FakePlugin> {
+async function startPlugin(options: { answer?: boolean; wire?: string[]; hooks?: string[]; rateLimitAnswer?: 'map' | 'malformed' } = {}): Promise<FakePlugin> {
   const dir = mkdtempSync(join(tmpdir(), 'mosn-pc-'));
   const socketPath = join(dir, 'p.sock');
   const batches: number[] = [];
@@ -51,7 +51,7 @@ async function startPlugin(options: { answer?: boolean; wire?: string[]; rateLim
       connections.push(connection);
       connection.onRequest(
         PluginInitialize,
-        (): PluginInitializeResult => ({ pluginVersion: '1', name: 'fake', hooks: ['checkRequest', 'rateLimit', 'logRecords'], ...(options.wire ? { wire: options.wire } : {}) }),
+        (): PluginInitializeResult => ({ pluginVersion: '1', name: 'fake', hooks: (options.hooks ?? ['checkRequest', 'rateLimit', 'logRecords']) as PluginHookName[], ...(options.wire ? { wire: options.wire } : {}) }),
       );
       connection.onNotification(PluginLogRecords, (params) => {
         logBatches.push(params);
@@ -190,6 +190,26 @@ test('access log rows go out in full batches; a partial batch waits for the flus
   assert.deepEqual(plugin.logBatches.flatMap((b) => b.rows?.map((r) => r[11]) ?? []), Array.from({ length: 25 }, (_, i) => `/${i}`));
   assert.deepEqual(plugin.logBatches.map((b) => b.records.length), [0, 0, 0]);
   assert.deepEqual(batcher.counters, { records: 25, sent: 25, written: 25, dropped: 0 });
+});
+
+test('to a plugin with a logLines hook, each log\'s records go formatted by the worker, one text per log, in order', async (t) => {
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
+  await client.checkRequest(check('/connect'));
+  const batcher = new AccessLogBatcher(client, { batchSize: 5, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
+  t.after(() => batcher.close());
+  const text = batcher.target('/tmp/a.log', '%request_method% %request_path% %response_code%');
+  const json = batcher.target('/tmp/a.json', undefined);
+  assert.equal(batcher.target('/tmp/a.log', '%request_method% %request_path% %response_code%'), text, 'the same log, the same target');
+  for (const [log, path] of [[json, '/1'], [text, '/2'], [json, '/3'], [text, '/4'], [text, '/5']] as const) batcher.push(row(log, path));
+  await waitFor(() => batcher.counters.written === 5);
+  const batch = plugin.logBatches[0];
+  assert.equal(batch?.rows, undefined);
+  assert.deepEqual(batch?.records, []);
+  assert.deepEqual(batch?.logs, [{ path: '/tmp/a.log', format: '%request_method% %request_path% %response_code%' }, { path: '/tmp/a.json' }]);
+  assert.deepEqual(batch?.lines?.map((l) => [l.log, l.records]), [[json, 2], [text, 3]], 'in the order of each log\'s first record');
+  assert.equal(batch?.lines?.[1]?.text, 'GET /2 200\nGET /4 200\nGET /5 200\n');
+  assert.deepEqual(batch?.lines?.[0]?.text.split('\n').map((l) => (l === '' ? '' : (JSON.parse(l) as { request_path: string }).request_path)), ['/1', '/3', '']);
+  assert.deepEqual(batcher.counters, { records: 5, sent: 5, written: 5, dropped: 0 });
 });
 
 test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {

@@ -1,7 +1,8 @@
 /**
  * `plugin/logRecords`: access log records, batched by each worker and sent as notifications (no
- * reply, never awaited), so that logging can never stall forwarding. The plugin formats and writes
- * them; `plugin/reopenLogs` (from the host, on SIGUSR1 or `mosnctl logs reopen`) makes it reopen
+ * reply, never awaited), so that logging can never stall forwarding. A plugin with a `logLines`
+ * hook gets them as lines the worker formatted (`lines`), and only writes them; any other gets
+ * the records (`records`, or `rows`) to do with as it likes. `plugin/reopenLogs` (from the host, on SIGUSR1 or `mosnctl logs reopen`) makes it reopen
  * its files for logrotate.
  */
 import { NotificationType, NotificationType0, ParameterStructures } from 'vscode-jsonrpc/node';
@@ -64,6 +65,22 @@ export interface LogRecordsParams {
    * never sees `rows`).
    */
   readonly rows?: readonly AccessLogRow[];
+  /**
+   * The same formatted, sent instead of `records` (then empty) to a plugin whose hooks include
+   * `logLines`: one entry per log target with records in this batch, in the order of its first
+   * record.
+   */
+  readonly lines?: readonly AccessLogLines[];
+}
+
+/** One log target's records of a batch, formatted with its `format` (or as JSON lines). */
+export interface AccessLogLines {
+  /** Index into `LogRecordsParams.logs`. */
+  readonly log: number;
+  /** How many records (lines) `text` holds. */
+  readonly records: number;
+  /** The lines, in order, each ending with "\n". */
+  readonly text: string;
 }
 
 /** `plugin/logRecords`: a batch of access log records (notification: never answered). */

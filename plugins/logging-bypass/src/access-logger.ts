@@ -1,27 +1,27 @@
 /**
- * The plugin's state: every log file by path, the compiled formats, the workers' batch
- * sequences, the housekeeper and the counters. `handleBatch` does all its work synchronously
- * (check the sequence, format every record, queue one chunk per file) and only then returns the
- * promise of the writes, so batches are queued in the order they arrived.
+ * The plugin's state: every log file by path, the workers' batch sequences, the housekeeper and
+ * the counters. The worker formats the lines (`logLines`: as Envoy formats on its workers and
+ * leaves the file I/O to a flush thread); this plugin owns everything that can block or fail on
+ * the way to disk. `handleBatch` does all its work synchronously (check the sequence, queue one
+ * chunk per file) and only then returns the promise of the writes, so batches are queued in the
+ * order they arrived.
  */
 import { resolve } from 'node:path';
 import { ThrottledLog } from '@mosn/plugin-sdk';
-import type { LogRecordBatch, PluginLogger } from '@mosn/plugin-sdk';
+import type { LogLineBatch, PluginLogger } from '@mosn/plugin-sdk';
 import type { LoggingBypassConfig } from './config.js';
 import { ACCESS_LOG_ERROR_CODES, AccessLogError } from './errors.js';
 import type { AccessLogErrorCode } from './errors.js';
-import { FormatCache } from './format.js';
-import type { RecordRenderer } from './format.js';
 import { BatchSequences } from './batch-sequence.js';
 import { Housekeeper } from './housekeeping.js';
 import { LogFile } from './log-file.js';
 import { StatsRegistry } from './stats.js';
 import type { PathStats } from './stats.js';
 
-interface Target {
+interface Chunk {
   readonly path: string;
-  readonly stats: PathStats;
-  readonly render: RecordRenderer | AccessLogError;
+  readonly records: number;
+  readonly text: string;
 }
 
 export interface AccessLogStats {
@@ -35,7 +35,8 @@ export class AccessLogger {
   readonly #log: ThrottledLog;
   readonly #logger: PluginLogger;
   readonly #files = new Map<string, LogFile>();
-  readonly #formats = new FormatCache();
+  /** Absolute path of each path the workers sent, resolved once. */
+  readonly #paths = new Map<string, string>();
   readonly #sequences = new BatchSequences();
   readonly #stats = new StatsRegistry();
   readonly #housekeeper: Housekeeper;
@@ -51,10 +52,13 @@ export class AccessLogger {
     });
   }
 
-  /** Formats the batch and queues its writes; resolves when they are done. Never rejects. */
-  handleBatch(batch: LogRecordBatch): Promise<void> {
-    if (!Array.isArray(batch.logs) || !Array.isArray(batch.records)) {
-      this.#invalid(batch, `expected "logs" and "records" arrays, found ${typeof batch.logs} and ${typeof batch.records}`, 0);
+  /**
+   * Queues the batch's writes, one per file; resolves when they are done, rejects when one
+   * failed (its records are counted in the file's stats).
+   */
+  handleBatch(batch: LogLineBatch): Promise<void> {
+    if (!Array.isArray(batch.logs) || !Array.isArray(batch.lines)) {
+      this.#invalid(batch, `expected "logs" and "lines" arrays, found ${typeof batch.logs} and ${typeof batch.lines}`, 0);
       return Promise.resolve();
     }
     const seen = this.#sequences.observe(batch);
@@ -71,35 +75,28 @@ export class AccessLogger {
       );
     }
 
-    const targets = batch.logs.map((log) => this.#target(log));
-    const lines = new Map<string, string[]>();
+    // Two logs with the same path (formats differ) share its file: their texts go in one write.
+    const byPath = new Map<string, Chunk[]>();
     let invalid = 0;
-    let unformattable: Set<Target> | undefined;
-    for (const record of batch.records) {
-      const target = typeof record === 'object' && record !== null ? targets[record.log] : undefined;
-      if (target === undefined) {
-        invalid++;
+    for (const entry of batch.lines) {
+      const chunk = this.#chunk(batch, entry);
+      if (chunk === undefined) {
+        invalid += typeof (entry as { records?: unknown } | null)?.records === 'number' ? (entry as { records: number }).records : 1;
         continue;
       }
-      if (target.render instanceof AccessLogError) {
-        target.stats.formatErrors++;
-        (unformattable ??= new Set()).add(target);
-        continue;
-      }
-      let group = lines.get(target.path);
-      if (group === undefined) {
-        group = [];
-        lines.set(target.path, group);
-      }
-      group.push(target.render(record));
+      const group = byPath.get(chunk.path);
+      if (group === undefined) byPath.set(chunk.path, [chunk]);
+      else group.push(chunk);
     }
-    if (invalid > 0) this.#invalid(batch, `expected each record's "log" to index "logs" (${batch.logs.length} entries) with a path`, invalid);
-    for (const target of unformattable ?? []) this.#problem(target.path, ACCESS_LOG_ERROR_CODES.formatInvalid, target.render);
+    if (invalid > 0) {
+      this.#invalid(batch, `expected each entry of "lines" to have a "log" indexing "logs" (${batch.logs.length} entries) with a path, a "records" count and a "text" of that many lines`, invalid);
+    }
 
     const writes: Promise<boolean>[] = [];
-    for (const [path, group] of lines) {
-      group.push(''); // a newline after the last line too
-      writes.push(this.#file(path).append(Buffer.from(group.join('\n')), group.length - 1));
+    for (const [path, group] of byPath) {
+      const text = group.length === 1 ? (group[0] as Chunk).text : group.map((c) => c.text).join('');
+      const records = group.reduce((n, c) => n + c.records, 0);
+      writes.push(this.#file(path).append(Buffer.from(text), records));
     }
     // A batch with records not written rejects: the SDK then acknowledges it as not written, and
     // the worker counts it as dropped (the plugin's own stats say exactly which records).
@@ -119,7 +116,7 @@ export class AccessLogger {
 
   stats(): AccessLogStats {
     const files: Record<string, Record<string, number>> = {};
-    const totals = { records: 0, bytes: 0, write_errors: 0, records_failed: 0, records_dropped: 0, format_errors: 0, rotations: 0, rotation_errors: 0, compressions: 0, compress_errors: 0 };
+    const totals = { records: 0, bytes: 0, write_errors: 0, records_failed: 0, records_dropped: 0, rotations: 0, rotation_errors: 0, compressions: 0, compress_errors: 0 };
     for (const [path, stats] of this.#stats.paths) {
       files[path] = stats.toJSON();
       totals.records += stats.records;
@@ -127,7 +124,6 @@ export class AccessLogger {
       totals.write_errors += stats.writeErrors;
       totals.records_failed += stats.recordsFailed;
       totals.records_dropped += stats.recordsDropped;
-      totals.format_errors += stats.formatErrors;
       totals.rotations += stats.rotations;
       totals.rotation_errors += stats.rotationErrors;
       totals.compressions += stats.compressions;
@@ -168,11 +164,27 @@ export class AccessLogger {
     await this.#housekeeper.close();
   }
 
-  #target(log: { readonly path: string; readonly format?: string }): Target | undefined {
-    if (typeof log !== 'object' || log === null || typeof log.path !== 'string' || log.path === '') return undefined;
+  /** One entry of `lines` checked against the wire contract; undefined when it breaks it. */
+  #chunk(batch: LogLineBatch, entry: unknown): Chunk | undefined {
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const { log, records, text } = entry as { log?: unknown; records?: unknown; text?: unknown };
+    if (typeof log !== 'number' || typeof records !== 'number' || !Number.isInteger(records) || records < 0 || typeof text !== 'string') return undefined;
+    // Every line ends with a newline, so a text that does not would run into the next write.
+    if (text !== '' && !text.endsWith('\n')) return undefined;
+    const target: unknown = batch.logs[log];
+    const path = (target as { path?: unknown } | undefined)?.path;
+    if (typeof path !== 'string' || path === '') return undefined;
     // Relative paths resolve against the plugin's working directory (the supervisor's).
-    const path = resolve(log.path);
-    return { path, stats: this.#stats.forPath(path), render: this.#formats.get(typeof log.format === 'string' ? log.format : undefined) };
+    return { path: this.#resolved(path), records, text };
+  }
+
+  #resolved(path: string): string {
+    let absolute = this.#paths.get(path);
+    if (absolute === undefined) {
+      absolute = resolve(path);
+      this.#paths.set(path, absolute);
+    }
+    return absolute;
   }
 
   #file(path: string): LogFile {
@@ -194,7 +206,7 @@ export class AccessLogger {
     return file;
   }
 
-  #invalid(batch: LogRecordBatch, problem: string, records: number): void {
+  #invalid(batch: LogLineBatch, problem: string, records: number): void {
     this.#stats.invalidRecords += records;
     this.#log.log(
       'warn',

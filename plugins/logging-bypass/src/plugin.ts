@@ -3,8 +3,8 @@
  * plugin would be. `main.ts` serves it; tests run it in-process with `@mosn/plugin-sdk/testing`.
  *
  * Hooks:
- * - `logRecords`: a batch from a worker (a notification, nobody waits): formatted and queued at
- *   once, written with one write per file.
+ * - `logLines`: a batch of lines from a worker, which formatted them (a notification, nobody
+ *   waits): queued at once, written with one write per file.
  * - `reopenLogs`: reopen every file (logrotate moved them).
  * - `call` with header `op: stats`: the counters, as JSON.
  */
@@ -36,7 +36,7 @@ export const loggingBypassPlugin: PluginDefinition<typeof loggingBypassConfigSch
     return new AccessLogger(config, logger);
   },
   hooks: {
-    logRecords(batch, { state }) {
+    logLines(batch, { state }) {
       return state.handleBatch(batch);
     },
     reopenLogs({ state }) {

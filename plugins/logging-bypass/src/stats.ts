@@ -15,8 +15,6 @@ export class PathStats {
   recordsFailed = 0;
   /** Records not written because more than `max_pending` bytes were waiting. */
   recordsDropped = 0;
-  /** Records not written because their `log_format` does not parse. */
-  formatErrors = 0;
   rotations = 0;
   rotationErrors = 0;
   compressions = 0;
@@ -33,7 +31,6 @@ export class PathStats {
       write_errors: this.writeErrors,
       records_failed: this.recordsFailed,
       records_dropped: this.recordsDropped,
-      format_errors: this.formatErrors,
       rotations: this.rotations,
       rotation_errors: this.rotationErrors,
       compressions: this.compressions,

@@ -14,29 +14,29 @@ test('the plugin executable writes batches received over its socket, reopens its
   const plugin = await launchTestPlugin(MAIN, { name: 'access-log', config: { rotation: { max_size: '0', interval: '0' } } });
   t.after(() => plugin.close());
   assert.equal(plugin.pluginVersion, LOGGING_BYPASS_PLUGIN_VERSION);
-  assert.deepEqual([...plugin.initializeResult.hooks].sort(), ['call', 'logRecords', 'reopenLogs']);
+  assert.deepEqual([...plugin.initializeResult.hooks].sort(), ['call', 'logLines', 'reopenLogs']);
 
   const text = join(dir, 'access.log');
-  const json = join(dir, 'access.json');
-  const logs = [{ path: text, format: '%request_method% %request_path% %response_code%' }, { path: json }];
+  const other = join(dir, 'other.log');
+  const logs = [{ path: text, format: '%request_path%' }, { path: other, format: '%request_method% %request_path%' }];
   const counts = { 1: 0, 2: 0 };
   for (let seq = 1; seq <= 10; seq++) {
     for (const worker of [1, 2] as const) {
-      const records = [0, 1, 2].map(() => numbered(worker, counts[worker]++));
-      await plugin.logRecords({ workerId: worker, pid: 5000 + worker, seq, logs, records: records.map((r, i) => ({ ...r, log: i === 2 ? 1 : 0 })) });
+      const mine = [0, 1, 2].map(() => numbered(worker, counts[worker]++));
+      await plugin.logLines({ workerId: worker, pid: 5000 + worker, seq, logs, lines: [{ log: 0, lines: mine.slice(0, 2) }, { log: 1, lines: [`GET ${mine[2]}`] }] });
     }
   }
   const lines = await waitForLines(text, 40);
   for (const worker of [1, 2]) {
-    const mine = lines.filter((l) => l.includes(` /w${worker}/`)).map((l) => Number(l.split('/')[2]?.split(' ')[0]));
+    const mine = lines.filter((l) => l.startsWith(`/w${worker}/`)).map((l) => Number(l.split('/')[2]));
     assert.deepEqual(mine, [...mine].sort((a, b) => a - b), `worker ${worker} in order`);
   }
-  assert.equal((await waitForLines(json, 20)).length, 20);
+  assert.equal((await waitForLines(other, 20)).length, 20);
 
   await rename(text, `${text}.1`);
   await plugin.reopenLogs();
-  await plugin.logRecords({ workerId: 1, pid: 5001, seq: 11, logs, records: [numbered(1, 999)] });
-  assert.deepEqual(await waitForLines(text, 1), ['GET /w1/999 200']);
+  await plugin.logLines({ workerId: 1, pid: 5001, seq: 11, logs, lines: [{ lines: [numbered(1, 999)] }] });
+  assert.deepEqual(await waitForLines(text, 1), ['/w1/999']);
   assert.equal((await readLines(`${text}.1`)).length, 40);
 
   const stats = await waitFor('stats counting every record', async () => {

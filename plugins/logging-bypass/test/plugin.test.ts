@@ -12,44 +12,36 @@ async function plugin(t: import('node:test').TestContext, config: unknown = {}) 
   return p;
 }
 
-test('records without a format are written as JSON lines', async (t) => {
-  const dir = await tempDir(t);
-  const p = await plugin(t);
-  const path = join(dir, 'access.json');
-  await p.logRecords({ logs: [{ path }], records: [{ path: '/x', responseCode: 200 }, { path: '/y', method: 'POST', responseCode: 201 }] });
-  const lines = (await readLines(path)).map((l) => JSON.parse(l) as Record<string, unknown>);
-  assert.deepEqual(
-    lines.map((l) => [l['request_method'], l['request_path'], l['response_code']]),
-    [
-      ['GET', '/x', 200],
-      ['POST', '/y', 201],
-    ],
-  );
-});
-
-test('one batch for two paths writes each file once, in its own format', async (t) => {
+test('one batch for two paths writes each file once, with its lines as the worker formatted them', async (t) => {
   const dir = await tempDir(t);
   const p = await plugin(t);
   const a = join(dir, 'a.log');
   const b = join(dir, 'b.log');
-  await p.logRecords({
+  await p.logLines({
     logs: [{ path: a, format: '%request_method% %request_path% %response_code%' }, { path: b }],
-    records: [
-      { log: 0, path: '/1' },
-      { log: 1, path: '/2' },
-      { log: 0, path: '/3', responseCode: 404 },
+    lines: [
+      { log: 0, lines: ['GET /1 200', 'GET /3 404'] },
+      { log: 1, lines: ['{"request_path":"/2"}'] },
     ],
   });
   assert.deepEqual(await readLines(a), ['GET /1 200', 'GET /3 404']);
-  assert.deepEqual(
-    (await readLines(b)).map((l) => (JSON.parse(l) as { request_path: string }).request_path),
-    ['/2'],
-  );
+  assert.deepEqual(await readLines(b), ['{"request_path":"/2"}']);
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[a]?.['writes'], 1, 'one write per file per batch');
   assert.equal(stats.files[a]?.['records'], 2);
   assert.equal(stats.files[b]?.['writes'], 1);
   assert.equal(stats.totals['records'], 3);
+});
+
+test('two logs with one path (two formats) share its file: one write per batch, in the order of the entries', async (t) => {
+  const dir = await tempDir(t);
+  const p = await plugin(t);
+  const path = join(dir, 'shared.log');
+  await p.logLines({ logs: [{ path, format: '%request_path%' }, { path, format: '%request_method%' }], lines: [{ log: 0, lines: ['/a', '/b'] }, { log: 1, lines: ['GET'] }] });
+  assert.deepEqual(await readLines(path), ['/a', '/b', 'GET']);
+  const stats = parseStats(await p.call({ header: { op: 'stats' } }));
+  assert.equal(stats.files[path]?.['writes'], 1);
+  assert.equal(stats.files[path]?.['records'], 3);
 });
 
 test('records keep their order across batches, and per worker when two workers interleave', async (t) => {
@@ -64,9 +56,9 @@ test('records keep their order across batches, and per worker when two workers i
   const sent: string[] = [];
   for (let round = 0; round < 30; round++) {
     for (const worker of round % 3 === 0 ? ([2, 1] as const) : ([1, 2] as const)) {
-      const records = Array.from({ length: 1 + ((round * worker) % 4) }, () => numbered(worker, n[worker]++));
-      sent.push(...records.map((r) => r.path as string));
-      sends.push(p.logRecords({ workerId: worker, pid: 1000 + worker, seq: ++seq[worker], logs, records }));
+      const lines = Array.from({ length: 1 + ((round * worker) % 4) }, () => numbered(worker, n[worker]++));
+      sent.push(...lines);
+      sends.push(p.logLines({ workerId: worker, pid: 1000 + worker, seq: ++seq[worker], logs, lines: [{ lines }] }));
     }
   }
   await Promise.all(sends);
@@ -86,11 +78,11 @@ test('a gap in a worker\'s batch numbers is counted as lost batches; its drops a
   const dir = await tempDir(t);
   const p = await plugin(t);
   const logs = [{ path: join(dir, 'access.log'), format: '%request_path%' }];
-  await p.logRecords({ pid: 7, seq: 1, logs, records: [numbered(1, 0)] });
-  await p.logRecords({ pid: 7, seq: 2, logs, records: [numbered(1, 1)] });
-  await p.logRecords({ pid: 7, seq: 5, dropped: 12, logs, records: [numbered(1, 4)] });
-  await p.logRecords({ pid: 7, seq: 5, dropped: 12, logs, records: [numbered(1, 4)] }); // seen already: skipped
-  await p.logRecords({ pid: 8, seq: 3, dropped: 1, logs, records: [numbered(2, 0)] }); // first seen at 3: not a gap
+  await p.logLines({ pid: 7, seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
+  await p.logLines({ pid: 7, seq: 2, logs, lines: [{ lines: [numbered(1, 1)] }] });
+  await p.logLines({ pid: 7, seq: 5, dropped: 12, logs, lines: [{ lines: [numbered(1, 4)] }] });
+  await p.logLines({ pid: 7, seq: 5, dropped: 12, logs, lines: [{ lines: [numbered(1, 4)] }] }); // seen already: skipped
+  await p.logLines({ pid: 8, seq: 3, dropped: 1, logs, lines: [{ lines: [numbered(2, 0)] }] }); // first seen at 3: not a gap
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.deepEqual(
     stats.workers.map((w) => [w['pid'], w['last_seq'], w['batches_lost'], w['batches_duplicate'], w['dropped']]),
@@ -129,8 +121,8 @@ test('an unwritable path is counted and logged, and the plugin keeps writing the
     { path: good, format: '%request_path%' },
   ];
   // A batch with records not written fails its hook, so the SDK acknowledges it as not written.
-  await assert.rejects(p.logRecords({ logs, records: [{ log: 0, path: '/a' }, { log: 1, path: '/b' }, { log: 2, path: '/c' }, { log: 0, path: '/d' }] }), /2 of 3 file write\(s\) did not happen/);
-  await assert.rejects(p.logRecords({ seq: 2, logs, records: [{ log: 0, path: '/e' }] }), /1 of 1 file write\(s\) did not happen/);
+  await assert.rejects(p.logLines({ logs, lines: [{ log: 0, lines: ['/a', '/d'] }, { log: 1, lines: ['/b'] }, { log: 2, lines: ['/c'] }] }), /2 of 3 file write\(s\) did not happen/);
+  await assert.rejects(p.logLines({ seq: 2, logs, lines: [{ log: 0, lines: ['/e'] }] }), /1 of 1 file write\(s\) did not happen/);
   assert.deepEqual(await readLines(good), ['/c']);
   let stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[missingDir]?.['write_errors'], 2, 'each failed open is counted (retried per batch)');
@@ -143,31 +135,37 @@ test('an unwritable path is counted and logged, and the plugin keeps writing the
 
   // Once the directory exists, the next batch is written: nothing of the failed ones, nothing twice.
   await mkdir(join(dir, 'not-yet'));
-  await p.logRecords({ seq: 3, logs, records: [{ log: 0, path: '/f' }] });
+  await p.logLines({ seq: 3, logs, lines: [{ log: 0, lines: ['/f'] }] });
   assert.deepEqual(await readLines(missingDir), ['/f']);
   stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[missingDir]?.['records'], 1);
 });
 
-test('records of a format that does not parse are counted and logged, not written', async (t) => {
-  const dir = await tempDir(t);
-  const p = await plugin(t);
-  const path = join(dir, 'bad.log');
-  await p.logRecords({ logs: [{ path, format: '%start_time% %StartTime%' }], records: [{}, {}] });
-  assert.deepEqual(await readLines(path), []);
-  const stats = parseStats(await p.call({ header: { op: 'stats' } }));
-  assert.equal(stats.files[path]?.['format_errors'], 2);
-  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.formatInvalid && /found %StartTime%/.test(String(l['msg']))));
-});
-
-test('records pointing outside the batch\'s logs are counted as invalid', async (t) => {
+test('entries that break the wire contract are counted as invalid; the rest of the batch is written', async (t) => {
   const dir = await tempDir(t);
   const p = await plugin(t);
   const path = join(dir, 'a.log');
-  await p.logRecords({ logs: [{ path, format: '%request_path%' }], records: [{ log: 0, path: '/ok' }, { log: 3, path: '/lost' }] });
-  assert.deepEqual(await readLines(path), ['/ok']);
-  assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).totals['invalid_records'], 1);
-  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid));
+  const logs = [{ path, format: '%request_path%' }];
+  await p.logLines({ logs, lines: [{ log: 0, lines: ['/ok'] }, { log: 3, lines: ['/lost', '/lost'] }] });
+  // What the test helper never builds: straight to the hook's state, as a bad batch would arrive.
+  const bad = [
+    { log: 0, records: 1, text: '/no-newline' },
+    { log: 0, records: '1', text: '/x\n' },
+    { log: 0, records: 1 },
+    'not an entry',
+  ];
+  await p.state.handleBatch({ workerId: 1, pid: process.pid, seq: 2, dropped: 0, logs, lines: [...bad, { log: 0, records: 1, text: '/ok2\n' }] as never });
+  assert.deepEqual(await readLines(path), ['/ok', '/ok2']);
+  const stats = parseStats(await p.call({ header: { op: 'stats' } }));
+  assert.equal(stats.totals['invalid_records'], 2 + 4, 'an entry counts its records when it says how many, else 1');
+  assert.equal(stats.files[path]?.['records'], 2);
+  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected each entry of "lines"/.test(String(l['msg']))));
+});
+
+test('a batch without "lines" is refused as a whole and logged', async (t) => {
+  const p = await plugin(t);
+  await p.state.handleBatch({ workerId: 1, pid: process.pid, seq: 1, dropped: 0, logs: [], records: [] } as never);
+  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected "logs" and "lines" arrays, found object and undefined/.test(String(l['msg']))));
 });
 
 test('beyond max_pending a batch is dropped and counted; what is written is whole batches', async (t) => {
@@ -178,7 +176,7 @@ test('beyond max_pending a batch is dropped and counted; what is written is whol
   const sends: Promise<void>[] = [];
   let failedBatches = 0;
   for (let b = 0; b < 200; b++) {
-    sends.push(p.logRecords({ seq: b + 1, logs, records: Array.from({ length: 10 }, (_, i) => numbered(1, b * 10 + i)) }).catch(() => void failedBatches++));
+    sends.push(p.logLines({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 10 }, (_, i) => numbered(1, b * 10 + i)) }] }).catch(() => void failedBatches++));
   }
   await Promise.all(sends);
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
@@ -201,7 +199,7 @@ test('closing the plugin writes the batches already queued, then closes the file
   const path = join(dir, 'a.log');
   const logs = [{ path, format: '%request_path%' }];
   const sends: Promise<void>[] = [];
-  for (let b = 0; b < 50; b++) sends.push(p.logRecords({ seq: b + 1, logs, records: [numbered(1, b)] }));
+  for (let b = 0; b < 50; b++) sends.push(p.logLines({ seq: b + 1, logs, lines: [{ lines: [numbered(1, b)] }] }));
   await p.close();
   await Promise.all(sends);
   assert.equal((await readLines(path)).length, 50);

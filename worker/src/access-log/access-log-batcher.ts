@@ -5,15 +5,18 @@
 //                      │ batch_size records, or flush_interval elapsed
 //                      ▼
 //                 plugin connected and keeping up? ──no──► stays queued (retried next flush)
-//                      │ yes: sent as plugin/logRecords {seq}, kept as "unacknowledged"
+//                      │ yes: formatted (for a plugin with a logLines hook), sent as
+//                      │ plugin/logRecords {seq}, kept as "unacknowledged"
 //                      ▼
 //                 plugin/logRecordsAck {seq, written} ──► forgotten (written: false → dropped)
 //                 connection lost ──► every unacknowledged batch counted as dropped, never resent
 //
 // So a record is written at most once, and every record that may be lost is counted.
-import type { AccessLogRow, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
+import type { AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
 import type { PluginClient } from '../plugin/plugin-client.js';
+import { lineRendererFor } from './log-line.js';
+import type { RowRenderer } from './log-line.js';
 
 export interface AccessLogBatcherOptions {
   readonly batchSize: number;
@@ -36,6 +39,8 @@ export interface AccessLogCounters {
 export class AccessLogBatcher {
   readonly counters: AccessLogCounters = { records: 0, sent: 0, written: 0, dropped: 0 };
   readonly #targets: AccessLogTarget[] = [];
+  /** The renderer of each target's lines, by index. */
+  readonly #renderers: RowRenderer[] = [];
   readonly #targetIndex = new Map<string, number>();
   #queue: AccessLogRow[] = [];
   readonly #unacked = new Map<number, number>();
@@ -63,6 +68,7 @@ export class AccessLogBatcher {
     if (index === undefined) {
       index = this.#targets.length;
       this.#targets.push(format === undefined ? { path } : { path, format });
+      this.#renderers.push(lineRendererFor(format));
       this.#targetIndex.set(key, index);
     }
     return index;
@@ -115,7 +121,7 @@ export class AccessLogBatcher {
       const records = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
       const seq = this.#seq + 1;
       const params = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records: [], rows: records };
-      if (!this.client.sendLogRecords(params)) break;
+      if (!this.client.sendLogRecords(params, this.#format)) break;
       this.#seq = seq;
       this.#unacked.set(seq, records.length);
       this.#unackedRecords += records.length;
@@ -125,6 +131,25 @@ export class AccessLogBatcher {
     }
     if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
   }
+
+  /** Rows as lines, one text per target, each line in the order its request finished. */
+  readonly #format = (rows: readonly AccessLogRow[]): AccessLogLines[] => {
+    const renderers = this.#renderers;
+    const texts: string[] = [];
+    const counts: number[] = [];
+    const order: number[] = [];
+    for (const row of rows) {
+      const log = row[0];
+      if (texts[log] === undefined) {
+        texts[log] = '';
+        counts[log] = 0;
+        order.push(log);
+      }
+      texts[log] += (renderers[log] as RowRenderer)(row) + '\n';
+      counts[log] = (counts[log] as number) + 1;
+    }
+    return order.map((log) => ({ log, records: counts[log] as number, text: texts[log] as string }));
+  };
 
   #acked(ack: LogRecordsAckParams): void {
     const count = this.#unacked.get(ack.seq);

@@ -9,6 +9,8 @@
 // turn (setImmediate), at most MAX_BATCH_CALLS each; one timeout covers the batch.
 import type { Logger } from 'pino';
 import type {
+  AccessLogLines,
+  AccessLogRow,
   BatchCall,
   BatchError,
   BatchHookResults,
@@ -56,6 +58,8 @@ export class PluginClient {
   #hooks: readonly string[] = [];
   /** Whether the connected plugin reads the compact forms (its initialize result's `wire`). */
   #logRows = false;
+  /** Whether it has a `logLines` hook: then the worker formats the lines. */
+  #logLines = false;
   #callTuples = false;
   #logListener: LogRecordsListener | undefined;
   /** Counted for metrics (read when collected). */
@@ -114,8 +118,10 @@ export class PluginClient {
    * Sends a batch of access log records as a notification when the plugin is connected and keeps
    * up (its socket backlog is small); false otherwise — the caller keeps the batch, or drops and
    * counts it. Never waits: logging must not stall forwarding. Starts a connect when there is none.
+   * A plugin with a `logLines` hook gets the rows formatted by `format` (only once the batch is
+   * sure to go); any other gets rows or records, as its initialize result said it reads.
    */
-  sendLogRecords(params: LogRecordsParams): boolean {
+  sendLogRecords(params: LogRecordsParams, format: (rows: readonly AccessLogRow[]) => AccessLogLines[]): boolean {
     const connection = this.#connection;
     if (connection === undefined) {
       if (this.#endpoint !== undefined && this.#connecting === undefined) void this.#connect().catch(() => undefined);
@@ -123,7 +129,8 @@ export class PluginClient {
     }
     if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return false;
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
-    void connection.sendNotification(method, this.#logRows ? params : asRecords(params)).catch(() => undefined);
+    const wire = this.#logLines ? withLines(params, format) : this.#logRows ? params : asRecords(params);
+    void connection.sendNotification(method, wire).catch(() => undefined);
     return true;
   }
 
@@ -276,6 +283,7 @@ export class PluginClient {
     this.#hooks = Array.isArray(initialized.hooks) ? initialized.hooks : [];
     const wire: readonly unknown[] = Array.isArray(initialized.wire) ? initialized.wire : [];
     this.#logRows = wire.includes(ipcModule.WIRE_FEATURES.logRows);
+    this.#logLines = this.#hooks.includes('logLines');
     this.#callTuples = wire.includes(ipcModule.WIRE_FEATURES.callTuples);
     return connection;
   }
@@ -300,6 +308,12 @@ function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
  * there are none (msgpack has no "undefined": msgpackr would write an extension value that other
  * readers do not know).
  */
+function withLines(params: LogRecordsParams, format: (rows: readonly AccessLogRow[]) => AccessLogLines[]): LogRecordsParams {
+  const rows = params.rows;
+  if (rows === undefined) return params;
+  return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records: [], lines: format(rows) };
+}
+
 function asRecords(params: LogRecordsParams): LogRecordsParams {
   const rows = params.rows;
   if (rows === undefined) return params;

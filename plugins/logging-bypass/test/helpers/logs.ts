@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import type { AccessLogRecord, CallResult } from '@mosn/plugin-sdk';
+import type { CallResult } from '@mosn/plugin-sdk';
 
 export async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'mosn-logging-bypass-'));
@@ -84,9 +84,9 @@ export async function allLines(dir: string, base: string): Promise<{ files: stri
   return { files, lines };
 }
 
-/** A record whose path says which worker and which number it is: `/w<worker>/<n>`. */
-export function numbered(worker: number, n: number, extra: Partial<AccessLogRecord> = {}): Partial<AccessLogRecord> {
-  return { path: `/w${worker}/${n}`, ...extra };
+/** A line (as `%request_path%` renders) that says which worker and which number it is: `/w<worker>/<n>`. */
+export function numbered(worker: number, n: number): string {
+  return `/w${worker}/${n}`;
 }
 
 export function parseStats(result: CallResult): StatsBody {

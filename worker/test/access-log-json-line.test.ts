@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACCESS_LOG_VARIABLES, createJsonLineFormatter } from '../src/index.js';
+import { ACCESS_LOG_VARIABLES } from '@mosn/config';
+import { accessLogRowOf } from '@mosn/ipc-protocol';
+import type { AccessLogRecord } from '@mosn/ipc-protocol';
+import { createJsonLine } from '../src/access-log/json-line.js';
 
-const formatJsonLine = createJsonLineFormatter();
+const render = createJsonLine();
+// Records are the readable way to write a test's input; the renderer reads their rows.
+const formatJsonLine = (record: AccessLogRecord): string => render(accessLogRowOf(record));
 
 const FULL = {
   log: 0,
@@ -28,7 +33,7 @@ test('a JSON line has every field, in a fixed order, with missing values as null
   const line = formatJsonLine(FULL);
   assert.ok(!line.includes('\n'), 'one record, one line');
   const parsed = JSON.parse(line) as Record<string, unknown>;
-  // The MOSN variables in their order (format.test.ts pins that list itself).
+  // The MOSN variables in their order (config's access-log-format test pins that list itself).
   assert.deepEqual(Object.keys(parsed), [...ACCESS_LOG_VARIABLES]);
   assert.deepEqual(parsed, {
     start_time: '2024-05-01T09:30:05.007Z',

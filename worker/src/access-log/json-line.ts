@@ -8,16 +8,17 @@
  * - durations: milliseconds as numbers (at most 3 fraction digits); counts and `response_code`
  *   as integers.
  * - a missing value is `null`: a duration that did not happen, an empty string, `response_code` 0.
- * - `request_headers` / `response_headers`: only when the record carries headers (formats that
- *   name them), as objects of lower-case name → value.
+ * - `request_headers` / `response_headers`: only when the row carries headers (a JSON log has no
+ *   format to name them, so today they never appear; the layout keeps their place).
  *
  * Written by hand rather than with `JSON.stringify(object)`: no intermediate object per record,
- * and the key order is fixed by this code, not by the order the fields arrived in.
+ * and the key order is fixed by this code.
  */
-import type { AccessLogRecord } from '@mosn/plugin-sdk';
-import { durationMs } from './variables.js';
+import type { AccessLogRow } from '@mosn/ipc-protocol';
+import { durationMs } from './log-values.js';
+import type { RowRenderer } from './log-line.js';
 
-function str(value: string | undefined): string {
+function str(value: string): string {
   return typeof value === 'string' && value !== '' ? JSON.stringify(value) : 'null';
 }
 
@@ -46,39 +47,40 @@ function createIsoTimeFormatter(): (epochMs: number) => string {
   };
 }
 
-function headers(value: Readonly<Record<string, string>> | undefined): string {
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : '';
+/** Header pairs as a JSON object; '' when the row carries none (null). */
+function headers(pairs: readonly string[] | null): string {
+  if (pairs === null) return '';
+  let out = '{';
+  for (let i = 0; i < pairs.length; i += 2) out += `${i === 0 ? '' : ','}${JSON.stringify(pairs[i])}:${JSON.stringify(pairs[i + 1])}`;
+  return out + '}';
 }
 
-/**
- * A JSON lines renderer: one record as one JSON object (without the newline). Each renderer has
- * its own per-second time cache, like a compiled text format.
- */
-export function createJsonLineFormatter(): (record: AccessLogRecord) => string {
+/** A JSON lines renderer, with its own per-second time cache (like a compiled text format). */
+export function createJsonLine(): RowRenderer {
   const time = createIsoTimeFormatter();
   return (r) => formatJson(r, time);
 }
 
-function formatJson(r: AccessLogRecord, time: (epochMs: number) => string): string {
-  const requestHeaders = headers(r.requestHeaders);
-  const responseHeaders = headers(r.responseHeaders);
+function formatJson(r: AccessLogRow, time: (epochMs: number) => string): string {
+  const requestHeaders = headers(r[17]);
+  const responseHeaders = headers(r[18]);
   return (
-    `{"start_time":${time(r.startTime)}` +
-    `,"request_received_duration":${num(durationMs(r.requestReceivedDuration))}` +
-    `,"response_received_duration":${num(durationMs(r.responseReceivedDuration))}` +
-    `,"duration":${num(durationMs(r.duration))}` +
-    `,"bytes_sent":${count(r.bytesSent)}` +
-    `,"bytes_received":${count(r.bytesReceived)}` +
-    `,"protocol":${str(r.protocol)}` +
-    `,"response_code":${r.responseCode > 0 ? count(r.responseCode) : 'null'}` +
-    `,"response_flag":${str(r.responseFlag)}` +
-    `,"upstream_local_address":${str(r.upstreamLocalAddress)}` +
-    `,"downstream_local_address":${str(r.downstreamLocalAddress)}` +
-    `,"downstream_remote_address":${str(r.downstreamRemoteAddress)}` +
-    `,"upstream_host":${str(r.upstreamHost)}` +
-    `,"request_method":${str(r.method)}` +
-    `,"request_path":${str(r.path)}` +
-    `,"request_id":${str(r.requestId)}` +
+    `{"start_time":${time(r[1])}` +
+    `,"request_received_duration":${num(durationMs(r[2]))}` +
+    `,"response_received_duration":${num(durationMs(r[3]))}` +
+    `,"duration":${num(durationMs(r[4]))}` +
+    `,"bytes_sent":${count(r[6])}` +
+    `,"bytes_received":${count(r[5])}` +
+    `,"protocol":${str(r[7])}` +
+    `,"response_code":${r[8] > 0 ? count(r[8]) : 'null'}` +
+    `,"response_flag":${str(r[9])}` +
+    `,"upstream_local_address":${str(r[14])}` +
+    `,"downstream_local_address":${str(r[15])}` +
+    `,"downstream_remote_address":${str(r[16])}` +
+    `,"upstream_host":${str(r[13])}` +
+    `,"request_method":${str(r[10])}` +
+    `,"request_path":${str(r[11])}` +
+    `,"request_id":${str(r[12])}` +
     (requestHeaders === '' ? '' : `,"request_headers":${requestHeaders}`) +
     (responseHeaders === '' ? '' : `,"response_headers":${responseHeaders}`) +
     '}'
