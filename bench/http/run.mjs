@@ -2,9 +2,11 @@
 // (1 worker), through a node:http + http.Agent proxy, and through nginx (1 worker), alternating
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
-//                           [--targets direct,mosn,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
-//                           [--plugin-cpu N]
+//                           [--targets direct,mosn,mosn-aa,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
+//                           [--plugin-cpu N] [--fresh [--fresh-warmup 1]]
 // (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
+// (`--fresh`: every proxy is restarted, then warmed up, before each of its rounds; `mosn-aa` is a
+// second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
 // Ratios against `mosn` are printed twice: as the ratio of the medians, and as the median of the
 // ratios within each round ("paired"), which cancels the slow drifts of a shared machine.
 // (`mosn-rr4` / `mosn-lr4`: one cluster of 4 upstream hosts — 4 ports of one nginx — under LB_ROUNDROBIN / LB_LEAST_REQUEST.)
@@ -19,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { startNginxProxy, startNginxUpstream, startNginxUpstreams } from '../lib/nginx.mjs';
 import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, managementProxyConfig, noMetricsProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, pinPlugins, startMosn, writeConfig as writeMosnConfig } from '../lib/mosn.mjs';
 import { SignJWT } from 'jose';
-import { freePort, treeCpuMs, hasCommand, pinned, spawnManaged, stopAll, waitForPort } from '../lib/proc.mjs';
+import { freePort, treeCpuMs, hasCommand, pinned, spawnManaged, stop, stopAll, waitForPort } from '../lib/proc.mjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +43,8 @@ const { values: opt } = parseArgs({
     'no-pin': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'plugin-cpu': { type: 'string' },
+    fresh: { type: 'boolean', default: false },
+    'fresh-warmup': { type: 'string', default: '1' },
   },
 });
 const rounds = Number(opt.rounds);
@@ -53,6 +57,11 @@ const wanted = opt.targets.split(',');
 const pin = !opt['no-pin'];
 const CPU_LOAD = pin ? 0 : undefined;
 const CPU_PROXY = pin ? 1 : undefined;
+// On this VM one process of a proxy can run 15–30% faster or slower than another of the same
+// binary and config, for its whole life (placement we cannot see or choose): with `--fresh`
+// every proxy is restarted before each of its rounds, so that medians are over many processes.
+const fresh = opt.fresh;
+const freshWarmup = Number(opt['fresh-warmup']);
 const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);
 const writeConfig = (config) => writeMosnConfig(pinPlugins(config, PLUGIN_CPU));
 
@@ -64,6 +73,19 @@ const haveNginx = hasCommand('nginx');
 const used = new Set();
 /** Directories a target wrote to (access logs), removed at the end. */
 const tempDirs = [];
+
+/** A target the bench can restart: `launch` starts its processes on a new port. */
+async function target(name, launch, { scheme } = {}) {
+  const t = { name, launch, ...(scheme === undefined ? {} : { scheme }) };
+  await relaunch(t);
+  return t;
+}
+
+async function relaunch(t) {
+  if (t.child !== undefined) await stop(t.child);
+  const { port, child } = await t.launch();
+  Object.assign(t, { port, child, pid: child.pid });
+}
 
 async function main() {
   const upstreamPort = await freePort(used);
@@ -85,51 +107,49 @@ async function main() {
   const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
   const requestHeaders = [`authorization: Bearer ${token}`];
   if (wanted.includes('direct')) targets.push({ name: 'direct', port: upstreamPort });
+  /** A MOSN.ts target: its config for a port, started on a new free port at each launch. */
+  const mosnTarget = (name, configFor, { nodeArgs = [], scheme } = {}) =>
+    target(name, async () => {
+      const port = await freePort(used);
+      const child = await startMosn({ configFile: writeConfig(configFor(port)), port, cpu: CPU_PROXY, nodeArgs });
+      return { port, child };
+    }, { scheme });
   if (wanted.includes('mosn')) {
-    const port = await freePort(used);
     const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opt['cpu-prof']] : [];
-    const child = await startMosn({ configFile: writeConfig(httpProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY, nodeArgs });
-    targets.push({ name: 'mosn', port, pid: child.pid });
+    targets.push(await mosnTarget('mosn', (port) => httpProxyConfig({ port, upstreamPort }), { nodeArgs }));
   }
+  // The A/A control: a second MOSN.ts exactly like `mosn`. Its ratio to `mosn` is what this
+  // machine's noise alone makes of two equal proxies.
+  if (wanted.includes('mosn-aa')) targets.push(await mosnTarget('mosn-aa', (port) => httpProxyConfig({ port, upstreamPort })));
   // The auth filter (opt-in targets): a JWT HS256 checked by the auth plugin (one RPC per request)
   // with its default verified-token cache; with the worker's decision cache (no RPC on a hit);
   // and with neither (the signature verified on every request). Ratios against `mosn` show the cost.
   for (const [name, cache, tokenCacheSize] of [['mosn-auth', false, undefined], ['mosn-auth-cache', true, undefined], ['mosn-auth-verify', false, 0]]) {
     if (!wanted.includes(name)) continue;
-    const port = await freePort(used);
-    const child = await startMosn({ configFile: writeConfig(authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize })), port, cpu: CPU_PROXY });
-    targets.push({ name, port, pid: child.pid });
+    targets.push(await mosnTarget(name, (port) => authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize })));
   }
-  // Load balancing over 4 hosts (opt-in targets): the same upstream on 4 ports, so that the
-  // ratio shows what the balancer costs (least request's two random draws and in-flight counts
-  // against round robin's counter), not a difference between hosts.
   // Access logging to the logging-bypass plugin, and the global rate limit (memory backend, a
   // limit never reached): ratios against `mosn` show what each costs.
   if (wanted.includes('mosn-log')) {
-    const port = await freePort(used);
-    const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-log-'));
-    tempDirs.push(logDir);
-    const child = await startMosn({ configFile: writeConfig(accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') })), port, cpu: CPU_PROXY });
-    targets.push({ name: 'mosn-log', port, pid: child.pid });
+    targets.push(
+      await mosnTarget('mosn-log', (port) => {
+        const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-log-'));
+        tempDirs.push(logDir);
+        return accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') });
+      }),
+    );
   }
   // Metrics: `mosn` records them (the default); `mosn-nometrics` turns them off; `mosn-mgmt` also
   // runs the management plugin, which every worker reports to each second.
-  if (wanted.includes('mosn-nometrics')) {
-    const port = await freePort(used);
-    const child = await startMosn({ configFile: writeConfig(noMetricsProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY });
-    targets.push({ name: 'mosn-nometrics', port, pid: child.pid });
-  }
+  if (wanted.includes('mosn-nometrics')) targets.push(await mosnTarget('mosn-nometrics', (port) => noMetricsProxyConfig({ port, upstreamPort })));
   if (wanted.includes('mosn-mgmt')) {
-    const port = await freePort(used);
     const adminPort = await freePort(used);
-    const child = await startMosn({ configFile: writeConfig(managementProxyConfig({ port, upstreamPort, adminPort })), port, cpu: CPU_PROXY });
-    targets.push({ name: 'mosn-mgmt', port, pid: child.pid });
+    targets.push(await mosnTarget('mosn-mgmt', (port) => managementProxyConfig({ port, upstreamPort, adminPort })));
   }
-  if (wanted.includes('mosn-ratelimit')) {
-    const port = await freePort(used);
-    const child = await startMosn({ configFile: writeConfig(rateLimitProxyConfig({ port, upstreamPort })), port, cpu: CPU_PROXY });
-    targets.push({ name: 'mosn-ratelimit', port, pid: child.pid });
-  }
+  if (wanted.includes('mosn-ratelimit')) targets.push(await mosnTarget('mosn-ratelimit', (port) => rateLimitProxyConfig({ port, upstreamPort })));
+  // Load balancing over 4 hosts (opt-in targets): the same upstream on 4 ports, so that the
+  // ratio shows what the balancer costs (least request's two random draws and in-flight counts
+  // against round robin's counter), not a difference between hosts.
   const multi = [['mosn-rr4', 'LB_ROUNDROBIN'], ['mosn-lr4', 'LB_LEAST_REQUEST']].filter(([name]) => wanted.includes(name));
   if (multi.length > 0) {
     const upstreamPorts = [];
@@ -143,53 +163,51 @@ async function main() {
         await waitForPort(p, spawnManaged(`node-upstream-${p}`, cmd, args));
       }
     }
-    for (const [name, lbType] of multi) {
-      const port = await freePort(used);
-      const child = await startMosn({ configFile: writeConfig(multiHostProxyConfig({ port, upstreamPorts, lbType })), port, cpu: CPU_PROXY });
-      targets.push({ name, port, pid: child.pid });
-    }
+    for (const [name, lbType] of multi) targets.push(await mosnTarget(name, (port) => multiHostProxyConfig({ port, upstreamPorts, lbType })));
   }
-  if (wanted.includes('node-http')) {
-    const port = await freePort(used);
-    const script = fileURLToPath(new URL('../lib/node-http-proxy.mjs', import.meta.url));
-    const [cmd, args] = pinned(CPU_PROXY, process.execPath, [script, String(port), String(upstreamPort)]);
-    const child = spawnManaged('node-http', cmd, args);
-    await waitForPort(port, child);
-    targets.push({ name: 'node-http', port, pid: child.pid });
-  }
-  if (wanted.includes('pipe')) {
-    const port = await freePort(used);
-    const script = fileURLToPath(new URL('../lib/node-net-pipe.mjs', import.meta.url));
-    const [cmd, args] = pinned(CPU_PROXY, process.execPath, [script, String(port), String(upstreamPort)]);
-    const child = spawnManaged('pipe', cmd, args);
-    await waitForPort(port, child);
-    targets.push({ name: 'pipe', port, pid: child.pid });
+  for (const [name, file] of [['node-http', 'node-http-proxy.mjs'], ['pipe', 'node-net-pipe.mjs']]) {
+    if (!wanted.includes(name)) continue;
+    const script = fileURLToPath(new URL(`../lib/${file}`, import.meta.url));
+    targets.push(
+      await target(name, async () => {
+        const port = await freePort(used);
+        const [cmd, args] = pinned(CPU_PROXY, process.execPath, [script, String(port), String(upstreamPort)]);
+        const child = spawnManaged(name, cmd, args);
+        await waitForPort(port, child);
+        return { port, child };
+      }),
+    );
   }
   if (wanted.includes('nginx') && haveNginx) {
-    const port = await freePort(used);
-    const child = await startNginxProxy({ port, upstreamPort, cpu: CPU_PROXY });
-    targets.push({ name: 'nginx', port, pid: child.pid });
+    targets.push(
+      await target('nginx', async () => {
+        const port = await freePort(used);
+        return { port, child: await startNginxProxy({ port, upstreamPort, cpu: CPU_PROXY }) };
+      }),
+    );
   }
   if (wanted.includes('mosn-tls') || (wanted.includes('nginx-tls') && haveNginx)) {
     const cert = makeBenchCert();
-    if (wanted.includes('mosn-tls')) {
-      const port = await freePort(used);
-      const child = await startMosn({ configFile: writeConfig(tlsProxyConfig({ port, upstreamPort, cert })), port, cpu: CPU_PROXY });
-      targets.push({ name: 'mosn-tls', port, pid: child.pid, scheme: 'https' });
-    }
+    if (wanted.includes('mosn-tls')) targets.push(await mosnTarget('mosn-tls', (port) => tlsProxyConfig({ port, upstreamPort, cert }), { scheme: 'https' }));
     if (wanted.includes('nginx-tls') && haveNginx) {
-      const port = await freePort(used);
-      const child = await startNginxTlsProxy({ port, upstreamPort, cpu: CPU_PROXY, cert });
-      targets.push({ name: 'nginx-tls', port, pid: child.pid, scheme: 'https' });
+      targets.push(
+        await target('nginx-tls', async () => {
+          const port = await freePort(used);
+          return { port, child: await startNginxTlsProxy({ port, upstreamPort, cpu: CPU_PROXY, cert }) };
+        }, { scheme: 'https' }),
+      );
     }
   }
 
-  for (const t of targets) {
-    t.headers = requestHeaders;
+  const sanityCheck = async (t) => {
     const headers = Object.fromEntries(requestHeaders.map((h) => h.split(': ')));
     const res = t.scheme === 'https' ? await httpsGet(t.port, headers) : await fetch(`http://127.0.0.1:${t.port}/`, { headers });
     const body = typeof res.body === 'string' ? res.body : await res.text();
     if (res.status !== 200 || body.length !== bodyBytes) throw new Error(`${t.name}: sanity check failed: ${res.status}, ${body.length} bytes`);
+  };
+  for (const t of targets) {
+    t.headers = requestHeaders;
+    await sanityCheck(t);
     t.rps = [];
     t.p99 = [];
     t.cpuUs = [];
@@ -197,7 +215,7 @@ async function main() {
   }
 
   console.log(
-    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
+    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; ${fresh ? `proxies restarted every round (warm-up ${freshWarmup}s)` : 'one process per proxy for the whole run'}; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
   );
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
   for (const t of targets) await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD, headers: t.headers });
@@ -205,6 +223,11 @@ async function main() {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + r) % targets.length]);
     for (const t of order) {
+      if (fresh && r > 0 && t.launch) {
+        await relaunch(t);
+        await sanityCheck(t);
+        await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: freshWarmup, connections, cpu: CPU_LOAD, headers: t.headers });
+      }
       const cpuBefore = t.pid ? treeCpuMs(t.pid) : 0;
       const res = await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds, connections, cpu: CPU_LOAD, headers: t.headers });
       if (t.pid) t.cpuUs.push(((treeCpuMs(t.pid) - cpuBefore) * 1000) / (res.rps * seconds));
@@ -228,7 +251,7 @@ async function main() {
     ]);
   }
   console.log('\n' + table(rows));
-  for (const name of ['mosn-auth', 'mosn-auth-cache', 'mosn-auth-verify', 'mosn-log', 'mosn-ratelimit']) {
+  for (const name of ['mosn-aa', 'mosn-auth', 'mosn-auth-cache', 'mosn-auth-verify', 'mosn-log', 'mosn-ratelimit']) {
     // The proxy CPU column counts the whole tree: supervisor, worker and the plugin. Pinned,
     // they share one core, so on a quiet machine req/s follows CPU per request; on a busy one the
     // CPU ratio is the steadier of the two.
