@@ -3,7 +3,7 @@
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
 //                           [--targets direct,mosn,mosn-aa,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
-//                           [--plugin-cpu N] [--fresh [--fresh-warmup 1]]
+//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default: --warmup)]]
 // (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
 // (`--fresh`: every proxy is restarted, then warmed up, before each of its rounds; `mosn-aa` is a
 // second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
@@ -44,7 +44,7 @@ const { values: opt } = parseArgs({
     'cpu-prof': { type: 'string' },
     'plugin-cpu': { type: 'string' },
     fresh: { type: 'boolean', default: false },
-    'fresh-warmup': { type: 'string', default: '1' },
+    'fresh-warmup': { type: 'string' },
   },
 });
 const rounds = Number(opt.rounds);
@@ -61,7 +61,7 @@ const CPU_PROXY = pin ? 1 : undefined;
 // binary and config, for its whole life (placement we cannot see or choose): with `--fresh`
 // every proxy is restarted before each of its rounds, so that medians are over many processes.
 const fresh = opt.fresh;
-const freshWarmup = Number(opt['fresh-warmup']);
+const freshWarmup = Number(opt['fresh-warmup'] ?? opt.warmup);
 const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);
 const writeConfig = (config) => writeMosnConfig(pinPlugins(config, PLUGIN_CPU));
 

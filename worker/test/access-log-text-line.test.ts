@@ -5,6 +5,7 @@ import { accessLogRowOf } from '@mosn/ipc-protocol';
 import type { AccessLogRecord } from '@mosn/ipc-protocol';
 import { lineRendererFor } from '../src/access-log/log-line.js';
 import { compileTextLine } from '../src/access-log/text-line.js';
+import { durationDigits } from '../src/access-log/log-values.js';
 
 // Records are the readable way to write a test's input; the renderer reads their rows.
 function compileAccessLogFormat(format: string): (record: AccessLogRecord) => string {
@@ -119,4 +120,12 @@ test('a log without a format is JSON lines; with one, its text', () => {
   const row = accessLogRowOf(record());
   assert.equal((JSON.parse(lineRendererFor(undefined)(row)) as { request_path: string }).request_path, '/orders?id=7');
   assert.equal(lineRendererFor('%request_method% %request_path%')(row), 'POST /orders?id=7');
+});
+
+test('durations print as String() prints them rounded to microseconds, without printing a double', () => {
+  const values = [0, 0.0004, 0.0005, 0.25, 0.9995, 1, 12.3456789, 15, 99.99949, 1234.5, 2 ** 31 / 1000 + 0.001, 86_400_000.125];
+  for (let i = 0; i < 2000; i++) values.push(Math.random() * 10 ** (i % 7));
+  for (const v of values) assert.equal(durationDigits(v), String(Math.round(v * 1000) / 1000), String(v));
+  assert.equal(durationDigits(-1), undefined);
+  assert.equal(durationDigits(Number.NaN), undefined);
 });

@@ -15,15 +15,16 @@
  * and the key order is fixed by this code.
  */
 import type { AccessLogRow } from '@mosn/ipc-protocol';
-import { durationMs } from './log-values.js';
+import { durationDigits } from './log-values.js';
 import type { RowRenderer } from './log-line.js';
 
 function str(value: string): string {
   return typeof value === 'string' && value !== '' ? JSON.stringify(value) : 'null';
 }
 
-function num(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? 'null' : String(value);
+/** A duration as a JSON number of milliseconds, or null when the step did not happen. */
+function ms(value: number): string {
+  return durationDigits(value) ?? 'null';
 }
 
 function count(value: number): string {
@@ -66,9 +67,9 @@ function formatJson(r: AccessLogRow, time: (epochMs: number) => string): string 
   const responseHeaders = headers(r[18]);
   return (
     `{"start_time":${time(r[1])}` +
-    `,"request_received_duration":${num(durationMs(r[2]))}` +
-    `,"response_received_duration":${num(durationMs(r[3]))}` +
-    `,"duration":${num(durationMs(r[4]))}` +
+    `,"request_received_duration":${ms(r[2])}` +
+    `,"response_received_duration":${ms(r[3])}` +
+    `,"duration":${ms(r[4])}` +
     `,"bytes_sent":${count(r[6])}` +
     `,"bytes_received":${count(r[5])}` +
     `,"protocol":${str(r[7])}` +

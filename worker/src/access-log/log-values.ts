@@ -23,15 +23,28 @@ export function textValue(value: string | null | undefined): string {
   return UNSAFE.test(value) ? value.replace(UNSAFE_ALL, hexEscape) : value;
 }
 
-/** Milliseconds rounded to microseconds; undefined when the step did not happen (negative). */
-export function durationMs(value: number): number | undefined {
+/** A value that cannot hold `"`, `\` or a control character (a method, an address, a flag): only "" is `-`. */
+export function plainValue(value: string): string {
+  return value === '' ? MISSING : value;
+}
+
+// ".001" … ".999" without trailing zeros ("" for 0): a duration's fraction is one lookup.
+const FRACTIONS = Array.from({ length: 1000 }, (_, i) => (i === 0 ? '' : '.' + String(i).padStart(3, '0').replace(/0+$/, '')));
+
+/**
+ * Milliseconds with at most 3 fraction digits and no trailing zeros, as `String(ms)` would print
+ * them rounded to microseconds (`0.25`, `12.346`, `15`), without the cost of printing a double;
+ * undefined when the step did not happen (negative).
+ */
+export function durationDigits(value: number): string | undefined {
   if (!Number.isFinite(value) || value < 0) return undefined;
-  return Math.round(value * 1000) / 1000;
+  const us = Math.round(value * 1000);
+  const whole = Math.floor(us / 1000);
+  return String(whole) + (FRACTIONS[us - whole * 1000] as string);
 }
 
 export function durationText(value: number): string {
-  const ms = durationMs(value);
-  return ms === undefined ? MISSING : String(ms);
+  return durationDigits(value) ?? MISSING;
 }
 
 export function countText(value: number): string {

@@ -9,7 +9,7 @@
  */
 import type { AccessLogVariable, LogFormatToken } from '@mosn/config';
 import type { RowRenderer } from './log-line.js';
-import { MISSING, countText, createStartTimeFormatter, durationText, pairValue, textValue } from './log-values.js';
+import { MISSING, countText, createStartTimeFormatter, durationText, pairValue, plainValue, textValue } from './log-values.js';
 
 /** Compiles a parsed format into a renderer (its parts joined per row). */
 export function compileTextLine(tokens: readonly LogFormatToken[]): RowRenderer {
@@ -28,7 +28,11 @@ function headerRenderer(source: 'request' | 'response', name: string): RowRender
   return source === 'request' ? (r) => textValue(pairValue(r[17], name)) : (r) => textValue(pairValue(r[18], name));
 }
 
-/** The text renderer of each variable; `startTime` is shared by one compiled format. */
+/**
+ * The text renderer of each variable; `startTime` is shared by one compiled format. What the
+ * client sent (path, request id, headers) is escaped; what the proxy made or checked (the method
+ * is a token, addresses, flags, the protocol) cannot need it.
+ */
 function variableRenderer(name: AccessLogVariable, startTime: (epochMs: number) => string): RowRenderer {
   switch (name) {
     case 'start_time':
@@ -44,24 +48,24 @@ function variableRenderer(name: AccessLogVariable, startTime: (epochMs: number) 
     case 'bytes_sent':
       return (r) => countText(r[6]);
     case 'protocol':
-      return (r) => textValue(r[7]);
+      return (r) => plainValue(r[7]);
     case 'response_code':
       return (r) => (r[8] > 0 ? countText(r[8]) : MISSING);
     case 'response_flag':
-      return (r) => textValue(r[9]);
+      return (r) => plainValue(r[9]);
     case 'request_method':
-      return (r) => textValue(r[10]);
+      return (r) => plainValue(r[10]);
     case 'request_path':
       return (r) => textValue(r[11]);
     case 'request_id':
       return (r) => textValue(r[12]);
     case 'upstream_host':
-      return (r) => textValue(r[13]);
+      return (r) => plainValue(r[13]);
     case 'upstream_local_address':
-      return (r) => textValue(r[14]);
+      return (r) => plainValue(r[14]);
     case 'downstream_local_address':
-      return (r) => textValue(r[15]);
+      return (r) => plainValue(r[15]);
     case 'downstream_remote_address':
-      return (r) => textValue(r[16]);
+      return (r) => plainValue(r[16]);
   }
 }

@@ -9,8 +9,6 @@
 // turn (setImmediate), at most MAX_BATCH_CALLS each; one timeout covers the batch.
 import type { Logger } from 'pino';
 import type {
-  AccessLogLines,
-  AccessLogRow,
   BatchCall,
   BatchError,
   BatchHookResults,
@@ -27,6 +25,9 @@ import { MosnWorkerError } from '../errors.js';
 import { withTimeout } from './with-timeout.js';
 import type { PluginEndpoint } from '../process/supervisor-channel.js';
 import { PluginRequest } from './plugin-request.js';
+
+/** How a plugin reads access logs (see `PluginClient.logForm`). */
+export type LogForm = 'lines' | 'rows' | 'records';
 
 interface QueuedCall {
   /** A request check goes as the PluginRequest, which has both wire forms at hand. */
@@ -115,23 +116,30 @@ export class PluginClient {
   }
 
   /**
-   * Sends a batch of access log records as a notification when the plugin is connected and keeps
-   * up (its socket backlog is small); false otherwise — the caller keeps the batch, or drops and
-   * counts it. Never waits: logging must not stall forwarding. Starts a connect when there is none.
-   * A plugin with a `logLines` hook gets the rows formatted by `format` (only once the batch is
-   * sure to go); any other gets rows or records, as its initialize result said it reads.
+   * How the plugin reads access logs, when a batch can go now: connected, keeping up (its socket
+   * backlog is small) — `lines` for a plugin with a `logLines` hook (the worker formats), `rows`
+   * or `records` for any other, as its initialize result said. undefined otherwise: the caller
+   * keeps the batch, or drops and counts it. Starts a connect when there is none. Never waits:
+   * logging must not stall forwarding.
    */
-  sendLogRecords(params: LogRecordsParams, format: (rows: readonly AccessLogRow[]) => AccessLogLines[]): boolean {
-    const connection = this.#connection;
-    if (connection === undefined) {
+  logForm(): LogForm | undefined {
+    if (this.#connection === undefined) {
       if (this.#endpoint !== undefined && this.#connecting === undefined) void this.#connect().catch(() => undefined);
-      return false;
+      return undefined;
     }
-    if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return false;
+    if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return undefined;
+    return this.#logLines ? 'lines' : this.#logRows ? 'rows' : 'records';
+  }
+
+  /**
+   * Sends a batch of access logs as a notification, right after `logForm()` said one can go:
+   * with `lines` as they are, with `rows` as rows or as records (the form the plugin reads).
+   */
+  sendLogRecords(params: LogRecordsParams): void {
+    const connection = this.#connection;
+    if (connection === undefined) return;
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
-    const wire = this.#logLines ? withLines(params, format) : this.#logRows ? params : asRecords(params);
-    void connection.sendNotification(method, wire).catch(() => undefined);
-    return true;
+    void connection.sendNotification(method, this.#logRows || params.lines !== undefined ? params : asRecords(params)).catch(() => undefined);
   }
 
   /**
@@ -308,12 +316,6 @@ function loadIpc(): Promise<typeof import('@mosn/ipc-protocol')> {
  * there are none (msgpack has no "undefined": msgpackr would write an extension value that other
  * readers do not know).
  */
-function withLines(params: LogRecordsParams, format: (rows: readonly AccessLogRow[]) => AccessLogLines[]): LogRecordsParams {
-  const rows = params.rows;
-  if (rows === undefined) return params;
-  return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records: [], lines: format(rows) };
-}
-
 function asRecords(params: LogRecordsParams): LogRecordsParams {
   const rows = params.rows;
   if (rows === undefined) return params;
