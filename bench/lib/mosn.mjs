@@ -1,6 +1,6 @@
 // Starting MOSN.ts for a bench, through mosnctl as an operator would.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,15 @@ import { pinned, spawnManaged, waitForPort } from './proc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Writes `config` (MOSN v2 format, as an object) to a temp file; returns its path. */
+const configDirs = [];
+process.on('exit', () => {
+  for (const dir of configDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `config` (MOSN v2 format, as an object) to a temp file, removed at exit; returns its path. */
 export function writeConfig(config) {
   const dir = mkdtempSync(join(tmpdir(), 'mosn-bench-config-'));
+  configDirs.push(dir);
   const file = join(dir, 'mosn.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;

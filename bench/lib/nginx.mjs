@@ -1,13 +1,20 @@
 // nginx instances for benches, each in its own temporary prefix (config, pid, logs), run in the
 // foreground (`daemon off`) so that stopping the child stops it.
 
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pinned, spawnManaged, waitForPort } from './proc.mjs';
 
+const prefixes = [];
+process.on('exit', () => {
+  for (const dir of prefixes) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary prefix, removed at exit (nginx has stopped by then: proc.mjs kills it on exit first). */
 function prefixDir(name) {
   const dir = mkdtempSync(join(tmpdir(), `mosn-bench-${name}-`));
+  prefixes.push(dir);
   mkdirSync(join(dir, 'logs'));
   return dir;
 }

@@ -21,6 +21,8 @@ export const PLUGIN_SDK_ERROR_CODES = Object.freeze({
   notInitialized: 'MOSN_ERR_PLUGIN_NOT_INITIALIZED',
   /** `plugin/initialize` asked for a protocol version the SDK does not speak. */
   protocolVersion: 'MOSN_ERR_PLUGIN_PROTOCOL_VERSION',
+  /** A message from the proxy does not fit the protocol (e.g. a `plugin/logRecords` whose `lines` is not a list). */
+  requestInvalid: 'MOSN_ERR_PLUGIN_REQUEST_INVALID',
   /** A hook the plugin does not provide was called. */
   hookNotProvided: 'MOSN_ERR_PLUGIN_HOOK_NOT_PROVIDED',
   /** A hook threw; the plugin keeps running. */

@@ -123,5 +123,5 @@ export const checkRateLimitResult: ResultCheck<RateLimitResult> = (value) => {
   return result(value, problems);
 };
 
-/** Notification hooks (logRecords, reopenLogs) return nothing that goes on the wire. */
+/** Notification hooks (logRecords, logLines, reopenLogs, metrics) return nothing that goes on the wire. */
 export const checkNothing: ResultCheck<void> = () => ({ ok: true, value: undefined });

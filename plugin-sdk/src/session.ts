@@ -210,7 +210,14 @@ export function openSession(socket: Socket, host: SessionHost): void {
     }
     // Acknowledged once handled, so that the worker knows which batches a crash could have lost.
     const lines: unknown = (params as { lines?: unknown } | null)?.lines;
-    const handled = Array.isArray(lines) ? host.runtime.logLines(lineBatch(params, lines)) : host.runtime.logRecords(withRecords(params));
+    const handled =
+      lines === undefined
+        ? host.runtime.logRecords(withRecords(params))
+        : Array.isArray(lines)
+          ? host.runtime.logLines(lineBatch(params, lines))
+          : Promise.reject(
+              new PluginSdkError(PLUGIN_SDK_ERROR_CODES.requestInvalid, `${PluginLogRecords.method}: expected "lines" to be a list of { log, records, text }, found ${typeof lines === 'object' ? JSON.stringify(lines).slice(0, 80) : typeof lines}`),
+            );
     handled.then(
       () => void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true }).catch(() => undefined),
       (error: unknown) => {

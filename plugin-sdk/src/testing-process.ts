@@ -74,6 +74,8 @@ export interface LaunchedTestPlugin {
   heartbeat(): Promise<HeartbeatResult>;
   /** `plugin/batch` as a worker sends it: several hook calls in one message, one outcome each. */
   batch(calls: readonly (BatchCall | CompactCall)[]): Promise<BatchResult>;
+  /** Any notification, its params as given: to test how the plugin takes a malformed one. */
+  notify(method: string, params: object): Promise<void>;
   /** `shutdown`, then `exit`; resolves with the exit code. Kills the process if it does not exit in time. Idempotent. */
   close(): Promise<number | null>;
 }
@@ -179,6 +181,7 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       hostCalls,
       heartbeat: () => connection.sendRequest(PluginHeartbeat, {}),
       batch: (calls) => connection.sendRequest(PluginBatch, { calls }),
+      notify: (method, params) => connection.sendNotification(method, params),
       close: () => (closing ??= close()),
     };
   } catch (error) {

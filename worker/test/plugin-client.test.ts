@@ -212,6 +212,29 @@ test('to a plugin with a logLines hook, each log\'s records go formatted by the 
   assert.deepEqual(batcher.counters, { records: 5, sent: 5, written: 5, dropped: 0 });
 });
 
+test('two logs sharing a path get one text, their lines in the order of their requests; a row that cannot be formatted is dropped and counted', async (t) => {
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
+  await client.checkRequest(check('/connect'));
+  const batcher = new AccessLogBatcher(client, { batchSize: 5, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
+  t.after(() => batcher.close());
+  const paths = batcher.target('/tmp/shared.log', '%request_path%');
+  const methods = batcher.target('/tmp/shared.log', 'M %request_method%');
+  const json = batcher.target('/tmp/other.json', undefined);
+  batcher.push(row(paths, '/1'));
+  batcher.push(row(methods, '/2'));
+  batcher.push(row(paths, '/3'));
+  const broken = [...row(json, '/4')] as unknown as [number, number];
+  broken[1] = 9e15; // past the last date JavaScript can print: the JSON line's start_time throws
+  batcher.push(broken as unknown as AccessLogRow);
+  batcher.push(row(json, '/5'));
+  await waitFor(() => batcher.counters.written === 4);
+  const batch = plugin.logBatches[0];
+  assert.deepEqual(batch?.lines?.map((l) => [l.log, l.records]), [[paths, 3], [json, 1]]);
+  assert.equal(batch?.lines?.[0]?.text, '/1\nM GET\n/3\n');
+  assert.equal((JSON.parse(batch?.lines?.[1]?.text ?? '') as { request_path: string }).request_path, '/5');
+  assert.deepEqual(batcher.counters, { records: 5, sent: 4, written: 4, dropped: 1 });
+});
+
 test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {
   const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows] });
   await client.checkRequest(check('/connect'));

@@ -95,7 +95,7 @@ export interface LogRecordsAckParams {
 
 /**
  * `plugin/logRecordsAck`: plugin → worker, once a batch is handled (the SDK sends it when the
- * `logRecords` hook's promise settles). A worker counts the batches never acknowledged when a
+ * `logLines` or `logRecords` hook's promise settles). A worker counts the batches never acknowledged when a
  * plugin goes away as dropped — it cannot know whether they were written, and never sends them
  * twice — so "lost" is never more than "counted".
  */

@@ -58,7 +58,7 @@ export class AccessLogger {
    */
   handleBatch(batch: LogLineBatch): Promise<void> {
     if (!Array.isArray(batch.logs) || !Array.isArray(batch.lines)) {
-      this.#invalid(batch, `expected "logs" and "lines" arrays, found ${typeof batch.logs} and ${typeof batch.lines}`, 0);
+      this.#invalid(batch, `expected "logs" and "lines" arrays, found ${kindOf(batch.logs)} and ${kindOf(batch.lines)}`, 0);
       return Promise.resolve();
     }
     const seen = this.#sequences.observe(batch);
@@ -78,19 +78,21 @@ export class AccessLogger {
     // Two logs with the same path (formats differ) share its file: their texts go in one write.
     const byPath = new Map<string, Chunk[]>();
     let invalid = 0;
-    for (const entry of batch.lines) {
+    let firstProblem = '';
+    batch.lines.forEach((entry: unknown, index) => {
       const chunk = this.#chunk(batch, entry);
-      if (chunk === undefined) {
-        invalid += typeof (entry as { records?: unknown } | null)?.records === 'number' ? (entry as { records: number }).records : 1;
-        continue;
+      if (typeof chunk === 'string') {
+        // As many records as it says when that is a count, else as many lines as it holds (at least one).
+        const { records, text } = (entry ?? {}) as { records?: unknown; text?: unknown };
+        invalid += isCount(records) ? records : Math.max(1, typeof text === 'string' ? lineCount(text) : 1);
+        if (firstProblem === '') firstProblem = `lines[${index}]: ${chunk}`;
+        return;
       }
       const group = byPath.get(chunk.path);
       if (group === undefined) byPath.set(chunk.path, [chunk]);
       else group.push(chunk);
-    }
-    if (invalid > 0) {
-      this.#invalid(batch, `expected each entry of "lines" to have a "log" indexing "logs" (${batch.logs.length} entries) with a path, a "records" count and a "text" of that many lines`, invalid);
-    }
+    });
+    if (invalid > 0) this.#invalid(batch, `${firstProblem} (each entry of "lines" is { log, records, text })`, invalid);
 
     const writes: Promise<boolean>[] = [];
     for (const [path, group] of byPath) {
@@ -164,18 +166,20 @@ export class AccessLogger {
     await this.#housekeeper.close();
   }
 
-  /** One entry of `lines` checked against the wire contract; undefined when it breaks it. */
-  #chunk(batch: LogLineBatch, entry: unknown): Chunk | undefined {
-    if (typeof entry !== 'object' || entry === null) return undefined;
+  /** One entry of `lines` checked against the wire contract; what is wrong with it when it breaks it. */
+  #chunk(batch: LogLineBatch, entry: unknown): Chunk | string {
+    if (typeof entry !== 'object' || entry === null) return `expected an object, found ${kindOf(entry)}`;
     const { log, records, text } = entry as { log?: unknown; records?: unknown; text?: unknown };
-    if (typeof log !== 'number' || typeof records !== 'number' || !Number.isInteger(records) || records < 0 || typeof text !== 'string') return undefined;
+    if (!isCount(log) || log >= batch.logs.length) return `expected "log" to index "logs" (${batch.logs.length} entries), found ${JSON.stringify(log) ?? 'none'}`;
+    const path = (batch.logs[log] as { path?: unknown } | undefined)?.path;
+    if (typeof path !== 'string' || path === '') return `expected logs[${log}] to have a path, found ${JSON.stringify(path) ?? 'none'}`;
+    if (typeof text !== 'string') return `expected "text" to be a string, found ${kindOf(text)}`;
     // Every line ends with a newline, so a text that does not would run into the next write.
-    if (text !== '' && !text.endsWith('\n')) return undefined;
-    const target: unknown = batch.logs[log];
-    const path = (target as { path?: unknown } | undefined)?.path;
-    if (typeof path !== 'string' || path === '') return undefined;
+    if (text !== '' && !text.endsWith('\n')) return `expected "text" to end with a newline, found ${JSON.stringify(text.slice(-20))} at its end`;
+    const lines = lineCount(text);
+    if (records !== lines) return `expected "records" to be the number of lines in "text" (${lines}), found ${JSON.stringify(records) ?? 'none'}`;
     // Relative paths resolve against the plugin's working directory (the supervisor's).
-    return { path: this.#resolved(path), records, text };
+    return { path: this.#resolved(path), records: lines, text };
   }
 
   #resolved(path: string): string {
@@ -220,4 +224,19 @@ export class AccessLogger {
     const message = error instanceof Error ? error.message : String(error);
     this.#log.log(code === ACCESS_LOG_ERROR_CODES.overloaded ? 'warn' : 'error', `${code}:${path}`, { code, path }, message);
   }
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** Newlines in `text` (each line ends with one). */
+function lineCount(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+function kindOf(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
 }

@@ -48,6 +48,19 @@ test('the plugin executable writes batches received over its socket, reopens its
   assert.equal(await plugin.close(), 0);
 });
 
+test('a batch whose "lines" is not a list is refused by the SDK with what was found, and the plugin keeps writing', async (t) => {
+  const dir = await tempDir(t);
+  const plugin = await launchTestPlugin(MAIN, { name: 'access-log' });
+  t.after(() => plugin.close());
+  const path = join(dir, 'access.log');
+  const logs = [{ path, format: '%request_path%' }];
+  await plugin.notify('plugin/logRecords', { workerId: 1, pid: 5001, seq: 1, dropped: 0, logs, records: [], lines: 'GET /\n' });
+  await plugin.logLines({ workerId: 1, pid: 5001, seq: 2, logs, lines: [{ lines: ['/after'] }] });
+  assert.deepEqual(await waitForLines(path, 1), ['/after']);
+  const refused = await waitFor('the refusal logged', () => plugin.logs.find((l) => l['code'] === 'MOSN_ERR_PLUGIN_REQUEST_INVALID'));
+  assert.match(String(refused['msg']), /plugin\/logRecords: expected "lines" to be a list of \{ log, records, text \}, found string/);
+});
+
 test('the executable refuses an invalid config at initialize with the path of the problem', async () => {
   await assert.rejects(launchTestPlugin(MAIN, { config: { rotation: { keep: 'ten' } } }), (error: Error) => {
     assert.match(error.message, /rotation\.keep/);

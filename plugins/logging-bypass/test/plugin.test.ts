@@ -141,31 +141,39 @@ test('an unwritable path is counted and logged, and the plugin keeps writing the
   assert.equal(stats.files[missingDir]?.['records'], 1);
 });
 
-test('entries that break the wire contract are counted as invalid; the rest of the batch is written', async (t) => {
+test('entries that break the wire contract are counted as invalid and logged with what was found; the rest of the batch is written', async (t) => {
   const dir = await tempDir(t);
   const p = await plugin(t);
   const path = join(dir, 'a.log');
   const logs = [{ path, format: '%request_path%' }];
   await p.logLines({ logs, lines: [{ log: 0, lines: ['/ok'] }, { log: 3, lines: ['/lost', '/lost'] }] });
+  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /lines\[1\]: expected "log" to index "logs" \(1 entries\), found 3/.test(String(l['msg']))));
   // What the test helper never builds: straight to the hook's state, as a bad batch would arrive.
-  const bad = [
-    { log: 0, records: 1, text: '/no-newline' },
-    { log: 0, records: '1', text: '/x\n' },
-    { log: 0, records: 1 },
-    'not an entry',
+  const bad: [unknown, number, RegExp][] = [
+    [{ log: 0, records: 1, text: '/no-newline' }, 1, /expected "text" to end with a newline, found "\/no-newline" at its end/],
+    [{ log: 0, records: 2, text: '/x\n' }, 2, /expected "records" to be the number of lines in "text" \(1\), found 2/],
+    [{ log: 0, records: '1', text: '/x\n/y\n' }, 2, /found "1"/],
+    [{ log: 0, records: 1 }, 1, /expected "text" to be a string, found undefined/],
+    ['not an entry', 1, /expected an object, found string/],
   ];
-  await p.state.handleBatch({ workerId: 1, pid: process.pid, seq: 2, dropped: 0, logs, lines: [...bad, { log: 0, records: 1, text: '/ok2\n' }] as never });
-  assert.deepEqual(await readLines(path), ['/ok', '/ok2']);
-  const stats = parseStats(await p.call({ header: { op: 'stats' } }));
-  assert.equal(stats.totals['invalid_records'], 2 + 4, 'an entry counts its records when it says how many, else 1');
-  assert.equal(stats.files[path]?.['records'], 2);
-  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected each entry of "lines"/.test(String(l['msg']))));
+  let seq = 2;
+  let invalid = 2;
+  for (const [entry, records, message] of bad) {
+    // A pid per batch: the plugin logs the same problem of one worker once per interval.
+    await p.state.handleBatch({ workerId: 1, pid: 1000 + seq, seq: seq++, dropped: 0, logs, lines: [entry, { log: 0, records: 1, text: `/ok${seq}\n` }] as never });
+    invalid += records;
+    assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).totals['invalid_records'], invalid, JSON.stringify(entry));
+    assert.ok(p.logs.some((l) => message.test(String(l['msg']))), `logged: ${message}`);
+  }
+  assert.deepEqual(await readLines(path), ['/ok', '/ok3', '/ok4', '/ok5', '/ok6', '/ok7']);
+  assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).files[path]?.['records'], 6);
 });
 
 test('a batch without "lines" is refused as a whole and logged', async (t) => {
   const p = await plugin(t);
   await p.state.handleBatch({ workerId: 1, pid: process.pid, seq: 1, dropped: 0, logs: [], records: [] } as never);
-  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected "logs" and "lines" arrays, found object and undefined/.test(String(l['msg']))));
+  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected "logs" and "lines" arrays, found an array and undefined/.test(String(l['msg']))));
+  assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).totals['batches'], 0, 'not counted as a batch either');
 });
 
 test('beyond max_pending a batch is dropped and counted; what is written is whole batches', async (t) => {

@@ -44,6 +44,9 @@ export class AccessLogBatcher {
   readonly #targets: AccessLogTarget[] = [];
   /** The renderer of each target's lines, by index. */
   readonly #renderers: RowRenderer[] = [];
+  /** Each target's file: the first target with its path (two formats may share a file). */
+  readonly #files: number[] = [];
+  #renderFailed = false;
   readonly #targetIndex = new Map<string, number>();
   #queue: AccessLogRow[] = [];
   readonly #unacked = new Map<number, number>();
@@ -72,6 +75,8 @@ export class AccessLogBatcher {
       index = this.#targets.length;
       this.#targets.push(format === undefined ? { path } : { path, format });
       this.#renderers.push(lineRendererFor(format));
+      const first = this.#targets.findIndex((t) => t.path === path);
+      this.#files.push(first);
       this.#targetIndex.set(key, index);
     }
     return index;
@@ -124,31 +129,47 @@ export class AccessLogBatcher {
       const form = this.client.logForm();
       if (form === undefined) break;
       const rows = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
+      // Formatted before anything else changes, so that a row that fails is counted once, as dropped.
+      const lines = form === 'lines' ? this.#lines(rows) : undefined;
       if (rows === this.#queue) this.#queue = [];
       else this.#queue.splice(0, rows.length);
+      const count = lines === undefined ? rows.length : lines.reduce((n, l) => n + l.records, 0);
       const seq = ++this.#seq;
       const base = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records: [] };
-      this.client.sendLogRecords(form === 'lines' ? { ...base, lines: this.#lines(rows) } : { ...base, rows });
-      this.#unacked.set(seq, rows.length);
-      this.#unackedRecords += rows.length;
-      this.counters.sent += rows.length;
+      this.client.sendLogRecords(lines === undefined ? { ...base, rows } : { ...base, lines });
+      this.#unacked.set(seq, count);
+      this.#unackedRecords += count;
+      this.counters.sent += count;
     }
     if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
   }
 
-  /** Rows as lines, one text per log, each line in the order its request finished. */
+  /**
+   * Rows as lines, one text per file, each line in the order its request finished (two logs that
+   * share a path interleave as their requests did). A row its renderer fails on is dropped and
+   * counted (logged once).
+   */
   #lines(rows: readonly AccessLogRow[]): AccessLogLines[] {
     const renderers = this.#renderers;
     const byLog: string[][] = [];
     const order: number[] = [];
     for (const row of rows) {
-      const log = row[0];
+      const log = this.#files[row[0]] as number;
+      let line: string;
+      try {
+        line = (renderers[row[0]] as RowRenderer)(row);
+      } catch (error) {
+        this.counters.dropped += 1;
+        if (!this.#renderFailed) this.logger.error({ err: error, path: this.#targets[row[0]]?.path }, 'an access log record could not be formatted; dropped and counted (logged once)');
+        this.#renderFailed = true;
+        continue;
+      }
       let lines = byLog[log];
       if (lines === undefined) {
         lines = byLog[log] = [];
         order.push(log);
       }
-      lines.push((renderers[log] as RowRenderer)(row));
+      lines.push(line);
     }
     return order.map((log) => {
       const lines = byLog[log] as string[];

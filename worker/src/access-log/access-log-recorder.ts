@@ -1,5 +1,6 @@
-// One listener's access logs: at the end of each exchange, one record per configured log, built
-// from what the connection noted along the way (cheap fields only; the plugin does the formatting).
+// One listener's access logs: at the end of each exchange, one row per configured log, built from
+// what the connection noted along the way (cheap fields only; the batcher formats the rows into
+// lines when their batch leaves, for a plugin that reads lines).
 import type { AccessLogConfig } from '@mosn/config';
 import type { AccessLogRow } from '@mosn/ipc-protocol';
 import type { AccessLogBatcher } from './access-log-batcher.js';
@@ -67,8 +68,8 @@ export class AccessLogRecorder {
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
     for (const plan of this.#plans) {
-      // A row (ipc-protocol's `log-rows/1` layout), not a record object: it is cheaper to build
-      // and to encode, and the plugin's SDK turns it back into a record.
+      // A row (ipc-protocol's `log-rows/1` layout), not a record object: cheap to build and to
+      // keep queued; the batcher formats it into a line, or sends it as it is (or as a record).
       const row: AccessLogRow = [
         plan.target,
         n.startTime,
