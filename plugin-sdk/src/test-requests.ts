@@ -121,26 +121,20 @@ const NEUTRAL_RECORD: AccessLogRecord = {
   downstreamRemoteAddress: '127.0.0.1:40000',
 };
 
-/** Defaults: worker 1, this process's pid, batch 1, nothing dropped; records filled in. */
-export function toLogRecordsParams(batch: TestLogRecordBatch): LogRecordsParams {
-  return {
-    workerId: batch.workerId ?? 1,
-    pid: batch.pid ?? process.pid,
-    seq: batch.seq ?? 1,
-    dropped: batch.dropped ?? 0,
-    logs: batch.logs,
-    records: batch.records.map((r) => ({ ...NEUTRAL_RECORD, ...r })),
-  };
+/** What every batch says of itself. Defaults: worker 1, this process's pid, batch 1, nothing dropped. */
+function batchOf(batch: TestLogRecordBatch | TestLogLineBatch): Omit<LogLineBatch, 'lines'> {
+  return { workerId: batch.workerId ?? 1, pid: batch.pid ?? process.pid, seq: batch.seq ?? 1, dropped: batch.dropped ?? 0, logs: batch.logs };
 }
 
-/** Defaults as for records; each log's lines joined, each with its newline. */
+/** Records filled in with neutral values. */
+export function toLogRecordsParams(batch: TestLogRecordBatch): LogRecordsParams {
+  return { ...batchOf(batch), records: batch.records.map((r) => ({ ...NEUTRAL_RECORD, ...r })) };
+}
+
+/** Each log's lines joined, each with its newline. */
 export function toLogLineBatch(batch: TestLogLineBatch): LogLineBatch {
   return {
-    workerId: batch.workerId ?? 1,
-    pid: batch.pid ?? process.pid,
-    seq: batch.seq ?? 1,
-    dropped: batch.dropped ?? 0,
-    logs: batch.logs,
+    ...batchOf(batch),
     lines: batch.lines.map((l) => ({ log: l.log ?? 0, records: l.lines.length, text: l.lines.map((line) => line + '\n').join('') })),
   };
 }

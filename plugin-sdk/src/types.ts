@@ -55,19 +55,12 @@ export type RateLimitRequest = RateLimitParams;
 /** A batch of access log records from one worker, as a `logRecords` hook sees it. */
 export type LogRecordBatch = LogRecordsParams;
 
-/** A batch of access log lines from one worker, as a `logLines` hook sees it. */
-export interface LogLineBatch {
-  readonly workerId: number;
-  readonly pid: number;
-  /** Batch number of this worker, from 1, without gaps: a gap means a lost batch. */
-  readonly seq: number;
-  /** Records this worker dropped so far (queue full, plugin away), cumulative. */
-  readonly dropped: number;
-  /** The listeners' access logs (`log_path`, `log_format`) that `lines` index. */
-  readonly logs: readonly AccessLogTarget[];
-  /** Per log with records in this batch: its lines, formatted by the worker, each ending with "\n". */
-  readonly lines: readonly AccessLogLines[];
-}
+/**
+ * A batch of access log lines from one worker, as a `logLines` hook sees it: what a records
+ * batch says of itself (`workerId`, `pid`, `seq`, `dropped`, `logs`), and per file with records
+ * in this batch its lines, formatted by the worker, each ending with "\n".
+ */
+export type LogLineBatch = Pick<LogRecordsParams, 'workerId' | 'pid' | 'seq' | 'dropped' | 'logs'> & { readonly lines: readonly AccessLogLines[] };
 
 export type PluginLogger = Logger;
 
