@@ -50,11 +50,13 @@ test('size 0 keeps nothing, and oversize tokens are never kept', () => {
 test('a token that verified once is refused after it expires, cache or not', async (t) => {
   for (const cache_size of [1024, 0]) {
     const plugin = await authWith(t, { jwt: hsJwtConfig({ clock_skew: '0s', cache_size }) });
-    const jwt = await hsToken({}, { expiresIn: 1 });
+    // exp is whole seconds after a whole-second iat: 2 s leaves at least 1 s of validity for the
+    // first check (with 1 s, a token signed at x.999 s expired a millisecond later: flaky in CI).
+    const jwt = await hsToken({}, { expiresIn: 2 });
     assert.equal((await plugin.checkRequest({ headers: bearer(jwt) })).action, 'allow', `cache_size ${cache_size}`);
     // exp is whole seconds: wait (against a deadline) until the clock is past it.
     const exp = JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString()).exp as number;
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 6000;
     while (Date.now() / 1000 < exp && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(bodyOf(await plugin.checkRequest({ headers: bearer(jwt) })).error_description, 'the token has expired', `cache_size ${cache_size}`);
   }
