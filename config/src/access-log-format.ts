@@ -42,6 +42,8 @@ export interface ParsedLogFormat {
 
 const HEADER_NAME = /^[!#$&'*+.^_`|~0-9A-Za-z-]+$/;
 const KNOWN: ReadonlySet<string> = new Set(ACCESS_LOG_VARIABLES);
+// A tab is allowed (tab-separated logs); a line break or any other control character is not.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /**
  * The tokens of a format and the headers it prints; throws an Error saying what was expected and
@@ -49,6 +51,12 @@ const KNOWN: ReadonlySet<string> = new Set(ACCESS_LOG_VARIABLES);
  * literal `%`).
  */
 export function parseLogFormat(format: string): ParsedLogFormat {
+  // One record is one line (the logging plugin counts records by newlines): a format may not
+  // break it, nor hide a control character in it.
+  const control = CONTROL.exec(format);
+  if (control !== null) {
+    throw new Error(`expected a format without line breaks or control characters, found ${JSON.stringify(control[0])} at column ${control.index + 1}`);
+  }
   const tokens: LogFormatToken[] = [];
   const requestHeaders = new Set<string>();
   const responseHeaders = new Set<string>();

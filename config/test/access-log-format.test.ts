@@ -40,6 +40,7 @@ test('formats parse into literal, variable and header tokens; headers are named 
   assert.deepEqual(parsed.requestHeaders, ['x-id'], 'each header once');
   assert.deepEqual(parsed.responseHeaders, ['content-type']);
   assert.deepEqual(parseLogFormat('no variables').tokens, [{ kind: 'literal', text: 'no variables' }]);
+  assert.deepEqual(parseLogFormat('%request_method%\t%request_path%').tokens[1], { kind: 'literal', text: '\t' }, 'tab-separated logs are fine');
 });
 
 test('an invalid format is refused with what was expected, what was found and where', () => {
@@ -50,6 +51,8 @@ test('an invalid format is refused with what was expected, what was found and wh
     ['%REQ.%', /^expected an HTTP header name after REQ\. at column 1, found ""$/],
     ['%RESP.a b%', /^expected an HTTP header name after RESP\. at column 1, found "a b"$/],
     ['%req.x%', /found %req\.x%$/],
+    ['%request_path%\n%response_code%', /^expected a format without line breaks or control characters, found "\\n" at column 15$/],
+    ['a\rb', /found "\\r" at column 2$/],
   ];
   for (const [format, message] of cases) assert.throws(() => parseLogFormat(format), { message }, format);
 });
