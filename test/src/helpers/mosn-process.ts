@@ -39,7 +39,10 @@ export function runMosnctl(args: readonly string[], timeoutMs = 30_000): Promise
 
 export async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mosn-e2e-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  // Registered before the processes that write into it, so it runs first while they may still
+  // write (a plugin gzipping a rotated log): retry, and never throw — a throwing after-hook would
+  // skip the ones that stop those processes and leave them running.
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => undefined));
   return dir;
 }
 
