@@ -3,7 +3,7 @@
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
 //                           [--targets direct,mosn,mosn-aa,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
-//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default: --warmup)]]
+//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default: 8)]]
 // (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
 // (`--fresh`: every proxy is restarted, then warmed up, before each of its rounds; `mosn-aa` is a
 // second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
@@ -60,8 +60,11 @@ const CPU_PROXY = pin ? 1 : undefined;
 // On this VM one process of a proxy can run 15–30% faster or slower than another of the same
 // binary and config, for its whole life (placement we cannot see or choose): with `--fresh`
 // every proxy is restarted before each of its rounds, so that medians are over many processes.
+// Each of those warm-ups is 8 s by default: a proxy with a plugin filter takes 6–8 s under load
+// before its two processes have compiled their hot code (measured in 2-second windows from start),
+// against 2–3 s for a proxy alone, so a shorter one would count the plugin's JIT against it.
 const fresh = opt.fresh;
-const freshWarmup = Number(opt['fresh-warmup'] ?? opt.warmup);
+const freshWarmup = Number(opt['fresh-warmup'] ?? 8);
 const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);
 const writeConfig = (config) => writeMosnConfig(pinPlugins(config, PLUGIN_CPU));
 
@@ -218,7 +221,7 @@ async function main() {
     `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; ${fresh ? `proxies restarted every round (warm-up ${freshWarmup}s)` : 'one process per proxy for the whole run'}; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
   );
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
-  for (const t of targets) await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: warmup, connections, cpu: CPU_LOAD, headers: t.headers });
+  for (const t of targets) await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: fresh && t.launch ? freshWarmup : warmup, connections, cpu: CPU_LOAD, headers: t.headers });
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + r) % targets.length]);

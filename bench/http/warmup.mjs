@@ -1,0 +1,90 @@
+// How long a freshly started proxy takes to reach its steady speed under load: each target is
+// started, then loaded with wrk in back-to-back windows from its first second, and each window's
+// req/s and CPU per request (the proxy's whole process tree: supervisor, worker, plugins) are
+// printed. Targets run one after the other, each repeated `--repeat` times, alternating.
+//   node bench/http/warmup.mjs [--targets mosn,mosn-auth,mosn-log,mosn-ratelimit] [--windows 8] [--window 2] [--repeat 2]
+// This is what sets `--fresh-warmup`'s default in run.mjs: a window should be measured only once
+// every target's curve has flattened.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { startNginxUpstream } from '../lib/nginx.mjs';
+import { freePort, hasCommand, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
+import { median } from '../lib/stats.mjs';
+import { runWrk } from '../lib/wrk.mjs';
+
+const { values: opt } = parseArgs({
+  options: {
+    targets: { type: 'string', default: 'mosn,mosn-auth,mosn-log,mosn-ratelimit' },
+    windows: { type: 'string', default: '8' },
+    window: { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '2' },
+  },
+});
+const windows = Number(opt.windows);
+const windowSeconds = Number(opt.window);
+const repeat = Number(opt.repeat);
+const CPU_LOAD = 0;
+const CPU_PROXY = 1;
+
+if (!hasCommand('wrk') || !hasCommand('nginx')) {
+  console.error('wrk and nginx are needed: run bench/setup.sh (apt-get install -y wrk nginx)');
+  process.exit(1);
+}
+
+const secret = 'bench-secret-of-at-least-32-bytes!!!';
+const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-warmup-'));
+process.on('exit', () => rmSync(logDir, { recursive: true, force: true }));
+
+/** The same configs and requests as run.mjs's targets of the same names. */
+const CONFIGS = {
+  mosn: (port, upstreamPort) => httpProxyConfig({ port, upstreamPort }),
+  'mosn-auth': (port, upstreamPort) => authProxyConfig({ port, upstreamPort, secret, cache: false }),
+  'mosn-auth-cache': (port, upstreamPort) => authProxyConfig({ port, upstreamPort, secret, cache: true }),
+  'mosn-log': (port, upstreamPort) => accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, `access-${port}.log`) }),
+  'mosn-ratelimit': (port, upstreamPort) => rateLimitProxyConfig({ port, upstreamPort }),
+};
+
+async function main() {
+  const names = opt.targets.split(',');
+  for (const name of names) if (!(name in CONFIGS)) throw new Error(`unknown target "${name}": expected one of ${Object.keys(CONFIGS).join(', ')}`);
+  const used = new Set();
+  const upstreamPort = await freePort(used);
+  await startNginxUpstream({ port: upstreamPort, bodyBytes: 100, cpu: CPU_LOAD });
+  const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  const headers = [`authorization: Bearer ${token}`];
+  console.log(`wrk -t1 -c64, ${windows} windows of ${windowSeconds} s from each start; req/s / CPU µs per request (process tree) per window`);
+  /** name → per window, the values of every repeat */
+  const curves = new Map(names.map((name) => [name, Array.from({ length: windows }, () => ({ rps: [], cpuUs: [] }))]));
+  for (let r = 0; r < repeat; r++) {
+    for (const name of names) {
+      const port = await freePort(used);
+      const child = await startMosn({ configFile: writeConfig(CONFIGS[name](port, upstreamPort)), port, cpu: CPU_PROXY });
+      const cells = [];
+      for (let w = 0; w < windows; w++) {
+        const before = treeCpuMs(child.pid);
+        const res = await runWrk({ url: `http://127.0.0.1:${port}/`, seconds: windowSeconds, connections: 64, cpu: CPU_LOAD, headers });
+        const cpuUs = ((treeCpuMs(child.pid) - before) * 1000) / (res.rps * windowSeconds);
+        if (res.errors > 0) throw new Error(`${name}: ${res.errors} errors in window ${w + 1}`);
+        curves.get(name)[w].rps.push(res.rps);
+        curves.get(name)[w].cpuUs.push(cpuUs);
+        cells.push(`${(res.rps / 1000).toFixed(1)}k/${cpuUs.toFixed(0)}`);
+      }
+      console.log(`${name.padEnd(16)} ${cells.join(' ')}`);
+      await stop(child);
+    }
+  }
+  console.log('\nmedian over the repeats, CPU µs per request by window end (s):');
+  console.log(`${''.padEnd(16)} ${Array.from({ length: windows }, (_, w) => String((w + 1) * windowSeconds).padStart(5)).join(' ')}`);
+  for (const [name, cells] of curves) console.log(`${name.padEnd(16)} ${cells.map((c) => median(c.cpuUs).toFixed(0).padStart(5)).join(' ')}`);
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);
