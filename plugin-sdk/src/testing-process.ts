@@ -24,6 +24,7 @@ import {
   PluginInitialize,
   PluginInitialized,
   PluginLogRecords,
+  PluginLogRecordsAck,
   PluginMetrics,
   PluginRateLimit,
   PluginReopenLogs,
@@ -32,7 +33,7 @@ import {
   createIpcConnection,
   parseHandshake,
 } from '@mosn/ipc-protocol';
-import type { BatchCall, BatchResult, CompactCall, HeartbeatResult, PluginInitializeResult } from '@mosn/ipc-protocol';
+import type { BatchCall, BatchResult, CompactCall, HeartbeatResult, LogRecordsAckParams, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
 import { toCallParams, toCheckRequestParams, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogLineBatch, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
@@ -65,6 +66,8 @@ export interface LaunchedTestPlugin {
   logRecords(batch: TestLogRecordBatch): Promise<void>;
   /** Sends a batch of lines, as a worker does to a plugin with a `logLines` hook (resolves once written). */
   logLines(batch: TestLogLineBatch): Promise<void>;
+  /** The plugin's acknowledgements of log batches (`seq`, and whether the hook succeeded), as they arrived. */
+  readonly acks: readonly LogRecordsAckParams[];
   /** Sends `plugin/reopenLogs` as the host does. */
   reopenLogs(): Promise<void>;
   /** Sends a metrics report (a notification: resolves once sent, not handled). */
@@ -143,6 +146,8 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       level = params.level;
       return { previous, level };
     });
+    const acks: LogRecordsAckParams[] = [];
+    connection.onNotification(PluginLogRecordsAck, (ack) => void acks.push(ack));
     connection.listen();
     const initializeResult = await deadline(
       connection.sendRequest(PluginInitialize, { protocolVersion: PLUGIN_PROTOCOL_VERSION, secret, role: 'host', config: options.config }),
@@ -176,6 +181,7 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       rateLimit: (request = {}) => connection.sendRequest(PluginRateLimit, toRateLimitParams(request)),
       logRecords: (batch) => connection.sendNotification(PluginLogRecords, toLogRecordsParams(batch)),
       logLines: (batch) => connection.sendNotification(PluginLogRecords, { ...toLogLineBatch(batch), records: [] }),
+      acks,
       reopenLogs: () => connection.sendNotification(PluginReopenLogs),
       metrics: (report) => connection.sendNotification(PluginMetrics, report),
       hostCalls,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PLUGIN_RPC_ERROR_CODES, ResponseError, compactCall } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES } from '../src/index.js';
-import { launchTestPlugin } from '../src/testing.js';
+import { launchTestPlugin, waitFor } from '../src/testing.js';
 import { FIXTURE, isRunning } from './helpers/plugin-process.js';
 
 test('launchTestPlugin runs the real executable, calls its hooks over the socket and closes it with exit code 0', async (t) => {
@@ -68,4 +68,27 @@ test('plugin/batch also takes request checks as tuples (the compact form workers
   assert.deepEqual(outcomes[1], { ok: { action: 'deny', status: 401, body: 'missing header' } });
   // A malformed tuple is that call's failure, not the batch's.
   assert.ok('error' in outcomes[2]! && outcomes[2].error.data?.code === PLUGIN_SDK_ERROR_CODES.hookFailed, JSON.stringify(outcomes[2]));
+});
+
+test('a logLines hook over a real session: each batch acknowledged, written or not, and a batch whose lines are not a list refused with its code', async (t) => {
+  const plugin = await launchTestPlugin(FIXTURE, { args: ['--lines'] });
+  t.after(() => plugin.close());
+  assert.deepEqual(plugin.initializeResult.hooks, ['logLines']);
+  const logs = [{ path: '/tmp/a.log' }, { path: '/tmp/b.log', format: '%request_path%' }];
+  await plugin.logLines({ seq: 1, logs, lines: [{ log: 1, lines: ['/x', '/y'] }, { log: 0, lines: ['{"a":1}'] }] });
+  await plugin.logLines({ seq: 2, logs, lines: [{ log: 0, lines: ['fail'] }] });
+  await plugin.notify('plugin/logRecords', { seq: 3, workerId: 1, pid: 1, dropped: 0, logs, records: [], lines: 'not a list' });
+  await waitFor('three acknowledgements', () => plugin.acks.length === 3);
+  assert.deepEqual(plugin.acks, [
+    { seq: 1, written: true },
+    { seq: 2, written: false },
+    { seq: 3, written: false },
+  ]);
+  const written = plugin.logs.filter((r) => r['msg'] === 'lines').map((r) => [r['seq'], r['path'], r['records'], r['text']]);
+  assert.deepEqual(written, [
+    [1, '/tmp/b.log', 2, '/x\n/y\n'],
+    [1, '/tmp/a.log', 1, '{"a":1}\n'],
+  ]);
+  assert.ok(plugin.logs.some((r) => /cannot write to \/tmp\/a\.log/.test(String(r['msg']) + JSON.stringify(r['err'] ?? ''))), 'the failing hook is logged');
+  assert.ok(plugin.logs.some((r) => r['code'] === PLUGIN_SDK_ERROR_CODES.requestInvalid && /expected "lines" to be a list of \{ log, records, text \}, found string/.test(String(r['msg']))));
 });
