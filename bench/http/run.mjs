@@ -3,7 +3,7 @@
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
 //                           [--targets direct,mosn,mosn-aa,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
-//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default: 8)]]
+//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default 8; replaces --warmup for restartable targets)]]
 // (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
 // (`--fresh`: every proxy is restarted, then warmed up, before each of its rounds; `mosn-aa` is a
 // second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
@@ -60,9 +60,11 @@ const CPU_PROXY = pin ? 1 : undefined;
 // On this VM one process of a proxy can run 15–30% faster or slower than another of the same
 // binary and config, for its whole life (placement we cannot see or choose): with `--fresh`
 // every proxy is restarted before each of its rounds, so that medians are over many processes.
-// Each of those warm-ups is 8 s by default: a proxy with a plugin filter takes 6–8 s under load
-// before its two processes have compiled their hot code (measured in 2-second windows from start),
-// against 2–3 s for a proxy alone, so a shorter one would count the plugin's JIT against it.
+// Each of those warm-ups is 8 s by default (the first round's too): under load, a proxy alone is
+// steady from its 2–4 s window, one with a plugin filter only from its 6–8 s window, because two
+// processes compile their hot code (bench/http/warmup.mjs); a shorter warm-up would count the
+// plugin's JIT against it. `--warmup` still applies to what cannot be restarted (`direct`) and,
+// without `--fresh`, to every target.
 const fresh = opt.fresh;
 const freshWarmup = Number(opt['fresh-warmup'] ?? 8);
 const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);

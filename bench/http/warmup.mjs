@@ -1,5 +1,5 @@
 // How long a freshly started proxy takes to reach its steady speed under load: each target is
-// started, then loaded with wrk in back-to-back windows from its first second, and each window's
+// started, then loaded with wrk in back-to-back windows from when its port accepts, and each window's
 // req/s and CPU per request (the proxy's whole process tree: supervisor, worker, plugins) are
 // printed. Targets run one after the other, each repeated `--repeat` times, alternating.
 //   node bench/http/warmup.mjs [--targets mosn,mosn-auth,mosn-log,mosn-ratelimit] [--windows 8] [--window 2] [--repeat 2]
@@ -24,9 +24,18 @@ const { values: opt } = parseArgs({
     repeat: { type: 'string', default: '2' },
   },
 });
-const windows = Number(opt.windows);
-const windowSeconds = Number(opt.window);
-const repeat = Number(opt.repeat);
+const windows = positive('windows', true);
+const windowSeconds = positive('window', false);
+const repeat = positive('repeat', true);
+/** The option as a number above 0 (a whole one if asked), or exit saying what was found. */
+function positive(name, whole) {
+  const value = Number(opt[name]);
+  if (!(value > 0) || (whole && !Number.isInteger(value))) {
+    console.error(`--${name}: expected a ${whole ? 'whole ' : ''}number above 0, found ${JSON.stringify(opt[name])}`);
+    process.exit(2);
+  }
+  return value;
+}
 const CPU_LOAD = 0;
 const CPU_PROXY = 1;
 
@@ -57,8 +66,8 @@ async function main() {
   const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
   const headers = [`authorization: Bearer ${token}`];
   console.log(`wrk -t1 -c64, ${windows} windows of ${windowSeconds} s from each start; req/s / CPU µs per request (process tree) per window`);
-  /** name → per window, the values of every repeat */
-  const curves = new Map(names.map((name) => [name, Array.from({ length: windows }, () => ({ rps: [], cpuUs: [] }))]));
+  /** name → per window, the CPU per request of every repeat */
+  const curves = new Map(names.map((name) => [name, Array.from({ length: windows }, () => [])]));
   for (let r = 0; r < repeat; r++) {
     for (const name of names) {
       const port = await freePort(used);
@@ -68,9 +77,8 @@ async function main() {
         const before = treeCpuMs(child.pid);
         const res = await runWrk({ url: `http://127.0.0.1:${port}/`, seconds: windowSeconds, connections: 64, cpu: CPU_LOAD, headers });
         const cpuUs = ((treeCpuMs(child.pid) - before) * 1000) / (res.rps * windowSeconds);
-        if (res.errors > 0) throw new Error(`${name}: ${res.errors} errors in window ${w + 1}`);
-        curves.get(name)[w].rps.push(res.rps);
-        curves.get(name)[w].cpuUs.push(cpuUs);
+        if (res.errors > 0) throw new Error(`${name}: expected 0 errors (socket errors and non-2xx answers), found ${res.errors} in window ${w + 1}`);
+        curves.get(name)[w].push(cpuUs);
         cells.push(`${(res.rps / 1000).toFixed(1)}k/${cpuUs.toFixed(0)}`);
       }
       console.log(`${name.padEnd(16)} ${cells.join(' ')}`);
@@ -79,7 +87,7 @@ async function main() {
   }
   console.log('\nmedian over the repeats, CPU µs per request by window end (s):');
   console.log(`${''.padEnd(16)} ${Array.from({ length: windows }, (_, w) => String((w + 1) * windowSeconds).padStart(5)).join(' ')}`);
-  for (const [name, cells] of curves) console.log(`${name.padEnd(16)} ${cells.map((c) => median(c.cpuUs).toFixed(0).padStart(5)).join(' ')}`);
+  for (const [name, cells] of curves) console.log(`${name.padEnd(16)} ${cells.map((c) => median(c).toFixed(0).padStart(5)).join(' ')}`);
 }
 
 main()

@@ -84,11 +84,20 @@ test('a logLines hook over a real session: each batch acknowledged, written or n
     { seq: 2, written: false },
     { seq: 3, written: false },
   ]);
-  const written = plugin.logs.filter((r) => r['msg'] === 'lines').map((r) => [r['seq'], r['path'], r['records'], r['text']]);
-  assert.deepEqual(written, [
+  // Stderr is read apart from the socket: wait for the log lines rather than assume they came first.
+  const linesLogged = (): unknown[][] => plugin.logs.filter((r) => r['msg'] === 'lines').map((r) => [r['seq'], r['path'], r['records'], r['text']]);
+  await waitFor('the lines of batch 1 logged', () => linesLogged().length >= 2).catch(() => undefined);
+  assert.deepEqual(linesLogged(), [
     [1, '/tmp/b.log', 2, '/x\n/y\n'],
     [1, '/tmp/a.log', 1, '{"a":1}\n'],
   ]);
-  assert.ok(plugin.logs.some((r) => /cannot write to \/tmp\/a\.log/.test(String(r['msg']) + JSON.stringify(r['err'] ?? ''))), 'the failing hook is logged');
-  assert.ok(plugin.logs.some((r) => r['code'] === PLUGIN_SDK_ERROR_CODES.requestInvalid && /expected "lines" to be a list of \{ log, records, text \}, found string/.test(String(r['msg']))));
+  const logged = (check: (r: Record<string, unknown>) => boolean): Promise<boolean> => waitFor('a log line', () => plugin.logs.some(check)).catch(() => false);
+  assert.ok(
+    await logged((r) => r['code'] === PLUGIN_SDK_ERROR_CODES.hookFailed && /cannot write to \/tmp\/a\.log/.test(String(r['msg']))),
+    `the failing hook is logged with ${PLUGIN_SDK_ERROR_CODES.hookFailed}; logs: ${JSON.stringify(plugin.logs)}`,
+  );
+  assert.ok(
+    await logged((r) => r['code'] === PLUGIN_SDK_ERROR_CODES.requestInvalid && /expected "lines" to be a list of \{ log, records, text \}, found string/.test(String(r['msg']))),
+    `the malformed batch is logged with ${PLUGIN_SDK_ERROR_CODES.requestInvalid}; logs: ${JSON.stringify(plugin.logs)}`,
+  );
 });
