@@ -19,12 +19,10 @@
 
 import { parseArgs } from 'node:util';
 import { startNginxProxy, startNginxUpstream, startNginxUpstreams } from '../lib/nginx.mjs';
-import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, managementProxyConfig, noMetricsProxyConfig, rateLimitProxyConfig, multiHostProxyConfig, pinPlugins, startMosn, writeConfig as writeMosnConfig } from '../lib/mosn.mjs';
-import { SignJWT } from 'jose';
+import { managementProxyConfig, noMetricsProxyConfig, multiHostProxyConfig, pinPlugins, startMosn, writeConfig as writeMosnConfig } from '../lib/mosn.mjs';
+import { FILTER_TARGETS, benchRequestHeaders, filterTargetConfig } from '../lib/filter-targets.mjs';
 import { freePort, treeCpuMs, hasCommand, pinned, spawnManaged, stop, stopAll, waitForPort } from '../lib/proc.mjs';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { median, spread, table } from '../lib/stats.mjs';
 import { runWrk } from '../lib/wrk.mjs';
 import { httpsGet, makeBenchCert } from '../lib/certs.mjs';
@@ -106,11 +104,8 @@ async function main() {
   }
 
   const targets = [];
-  // Every target gets the same requests, a bearer token included: "auth on vs off" then differs
-  // by the filter alone, not by a header only the auth targets had to parse and forward.
-  const secret = 'bench-secret-of-at-least-32-bytes!!!';
-  const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
-  const requestHeaders = [`authorization: Bearer ${token}`];
+  // Every target gets the same requests, a bearer token included (see benchRequestHeaders).
+  const requestHeaders = await benchRequestHeaders();
   if (wanted.includes('direct')) targets.push({ name: 'direct', port: upstreamPort });
   /** A MOSN.ts target: its config for a port, started on a new free port at each launch. */
   const mosnTarget = (name, configFor, { nodeArgs = [], scheme } = {}) =>
@@ -119,30 +114,13 @@ async function main() {
       const child = await startMosn({ configFile: writeConfig(configFor(port)), port, cpu: CPU_PROXY, nodeArgs });
       return { port, child };
     }, { scheme });
-  if (wanted.includes('mosn')) {
-    const nodeArgs = opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opt['cpu-prof']] : [];
-    targets.push(await mosnTarget('mosn', (port) => httpProxyConfig({ port, upstreamPort }), { nodeArgs }));
-  }
-  // The A/A control: a second MOSN.ts exactly like `mosn`. Its ratio to `mosn` is what this
-  // machine's noise alone makes of two equal proxies.
-  if (wanted.includes('mosn-aa')) targets.push(await mosnTarget('mosn-aa', (port) => httpProxyConfig({ port, upstreamPort })));
-  // The auth filter (opt-in targets): a JWT HS256 checked by the auth plugin (one RPC per request)
-  // with its default verified-token cache; with the worker's decision cache (no RPC on a hit);
-  // and with neither (the signature verified on every request). Ratios against `mosn` show the cost.
-  for (const [name, cache, tokenCacheSize] of [['mosn-auth', false, undefined], ['mosn-auth-cache', true, undefined], ['mosn-auth-verify', false, 0]]) {
+  // `mosn`; `mosn-aa`, a second MOSN.ts exactly like it (the A/A control: its ratio to `mosn` is
+  // what this machine's noise alone makes of two equal proxies); and the plugin filters, whose
+  // ratios against `mosn` show what each costs (bench/lib/filter-targets.mjs).
+  for (const name of FILTER_TARGETS) {
     if (!wanted.includes(name)) continue;
-    targets.push(await mosnTarget(name, (port) => authProxyConfig({ port, upstreamPort, secret, cache, tokenCacheSize })));
-  }
-  // Access logging to the logging-bypass plugin, and the global rate limit (memory backend, a
-  // limit never reached): ratios against `mosn` show what each costs.
-  if (wanted.includes('mosn-log')) {
-    targets.push(
-      await mosnTarget('mosn-log', (port) => {
-        const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-log-'));
-        tempDirs.push(logDir);
-        return accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') });
-      }),
-    );
+    const nodeArgs = name === 'mosn' && opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', opt['cpu-prof']] : [];
+    targets.push(await mosnTarget(name, (port) => filterTargetConfig(name, { port, upstreamPort, tempDirs }), { nodeArgs }));
   }
   // Metrics: `mosn` records them (the default); `mosn-nometrics` turns them off; `mosn-mgmt` also
   // runs the management plugin, which every worker reports to each second.
@@ -151,7 +129,6 @@ async function main() {
     const adminPort = await freePort(used);
     targets.push(await mosnTarget('mosn-mgmt', (port) => managementProxyConfig({ port, upstreamPort, adminPort })));
   }
-  if (wanted.includes('mosn-ratelimit')) targets.push(await mosnTarget('mosn-ratelimit', (port) => rateLimitProxyConfig({ port, upstreamPort })));
   // Load balancing over 4 hosts (opt-in targets): the same upstream on 4 ports, so that the
   // ratio shows what the balancer costs (least request's two random draws and in-flight counts
   // against round robin's counter), not a difference between hosts.

@@ -5,12 +5,10 @@
 //   node bench/http/warmup.mjs [--targets mosn,mosn-auth,mosn-log,mosn-ratelimit] [--windows 8] [--window 2] [--repeat 2]
 // This is what sets `--fresh-warmup`'s default in run.mjs: a window should be measured only once
 // every target's curve has flattened.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
-import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig, startMosn, writeConfig } from '../lib/mosn.mjs';
+import { FILTER_TARGETS, benchRequestHeaders, filterTargetConfig } from '../lib/filter-targets.mjs';
+import { startMosn, writeConfig } from '../lib/mosn.mjs';
 import { startNginxUpstream } from '../lib/nginx.mjs';
 import { freePort, hasCommand, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
 import { median } from '../lib/stats.mjs';
@@ -44,34 +42,26 @@ if (!hasCommand('wrk') || !hasCommand('nginx')) {
   process.exit(1);
 }
 
-const secret = 'bench-secret-of-at-least-32-bytes!!!';
-const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-warmup-'));
-process.on('exit', () => rmSync(logDir, { recursive: true, force: true }));
-
-/** The same configs and requests as run.mjs's targets of the same names. */
-const CONFIGS = {
-  mosn: (port, upstreamPort) => httpProxyConfig({ port, upstreamPort }),
-  'mosn-auth': (port, upstreamPort) => authProxyConfig({ port, upstreamPort, secret, cache: false }),
-  'mosn-auth-cache': (port, upstreamPort) => authProxyConfig({ port, upstreamPort, secret, cache: true }),
-  'mosn-log': (port, upstreamPort) => accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, `access-${port}.log`) }),
-  'mosn-ratelimit': (port, upstreamPort) => rateLimitProxyConfig({ port, upstreamPort }),
-};
+/** Log directories of the `mosn-log` starts, removed at exit. */
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 async function main() {
   const names = opt.targets.split(',');
-  for (const name of names) if (!(name in CONFIGS)) throw new Error(`unknown target "${name}": expected one of ${Object.keys(CONFIGS).join(', ')}`);
+  for (const name of names) if (!FILTER_TARGETS.includes(name)) throw new Error(`unknown target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
   const used = new Set();
   const upstreamPort = await freePort(used);
   await startNginxUpstream({ port: upstreamPort, bodyBytes: 100, cpu: CPU_LOAD });
-  const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
-  const headers = [`authorization: Bearer ${token}`];
+  const headers = await benchRequestHeaders();
   console.log(`wrk -t1 -c64, ${windows} windows of ${windowSeconds} s from each start; req/s / CPU µs per request (process tree) per window`);
   /** name → per window, the CPU per request of every repeat */
   const curves = new Map(names.map((name) => [name, Array.from({ length: windows }, () => [])]));
   for (let r = 0; r < repeat; r++) {
     for (const name of names) {
       const port = await freePort(used);
-      const child = await startMosn({ configFile: writeConfig(CONFIGS[name](port, upstreamPort)), port, cpu: CPU_PROXY });
+      const child = await startMosn({ configFile: writeConfig(filterTargetConfig(name, { port, upstreamPort, tempDirs })), port, cpu: CPU_PROXY });
       const cells = [];
       for (let w = 0; w < windows; w++) {
         const before = treeCpuMs(child.pid);

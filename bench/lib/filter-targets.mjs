@@ -1,0 +1,50 @@
+// The plugin-filter targets shared by http/run.mjs and http/warmup.mjs: a name → its MOSN config,
+// and the bearer token every target's requests carry, so that both scripts measure the same thing.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig } from './mosn.mjs';
+
+const SECRET = 'bench-secret-of-at-least-32-bytes!!!';
+
+/** Targets by name: `mosn` (no filter) and the plugin filters measured against it. */
+export const FILTER_TARGETS = ['mosn', 'mosn-aa', 'mosn-auth', 'mosn-auth-cache', 'mosn-auth-verify', 'mosn-log', 'mosn-ratelimit'];
+
+/**
+ * The request headers of every target: a bearer token (JWT HS256) the auth targets accept. The
+ * targets without auth get it too, so that "auth on vs off" differs by the filter alone, not by a
+ * 180-byte header only some targets parse and forward.
+ */
+export async function benchRequestHeaders() {
+  const token = await new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+  return [`authorization: Bearer ${token}`];
+}
+
+/**
+ * The config of target `name` on `port`. `mosn-log` writes into a new directory under the OS temp
+ * dir, which is pushed to `tempDirs` for the caller to remove.
+ */
+export function filterTargetConfig(name, { port, upstreamPort, tempDirs }) {
+  switch (name) {
+    case 'mosn':
+    case 'mosn-aa':
+      return httpProxyConfig({ port, upstreamPort });
+    case 'mosn-auth':
+      return authProxyConfig({ port, upstreamPort, secret: SECRET, cache: false });
+    case 'mosn-auth-cache':
+      return authProxyConfig({ port, upstreamPort, secret: SECRET, cache: true });
+    case 'mosn-auth-verify':
+      return authProxyConfig({ port, upstreamPort, secret: SECRET, cache: false, tokenCacheSize: 0 });
+    case 'mosn-log': {
+      const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-log-'));
+      tempDirs.push(logDir);
+      return accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') });
+    }
+    case 'mosn-ratelimit':
+      return rateLimitProxyConfig({ port, upstreamPort });
+    default:
+      throw new Error(`unknown plugin-filter target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
+  }
+}
