@@ -31,17 +31,22 @@ export function filterTargetConfig(name, { port, upstreamPort, tempDirs }) {
     case 'mosn':
     case 'mosn-aa':
       return httpProxyConfig({ port, upstreamPort });
+    // The auth plugin checks the JWT on every request (one RPC each) with its own verified-token
+    // cache; `-cache` adds the worker's decision cache (no RPC on a hit); `-verify` turns the
+    // plugin's cache off (the signature verified every time).
     case 'mosn-auth':
       return authProxyConfig({ port, upstreamPort, secret: SECRET, cache: false });
     case 'mosn-auth-cache':
       return authProxyConfig({ port, upstreamPort, secret: SECRET, cache: true });
     case 'mosn-auth-verify':
       return authProxyConfig({ port, upstreamPort, secret: SECRET, cache: false, tokenCacheSize: 0 });
+    // Access logs (an 11-variable MOSN format) to the logging-bypass plugin, which writes the file.
     case 'mosn-log': {
       const logDir = mkdtempSync(join(tmpdir(), 'mosn-bench-log-'));
       tempDirs.push(logDir);
       return accessLogProxyConfig({ port, upstreamPort, logPath: join(logDir, 'access.log') });
     }
+    // The global rate limit: one remote_address descriptor, memory backend, a limit never reached.
     case 'mosn-ratelimit':
       return rateLimitProxyConfig({ port, upstreamPort });
     default:
