@@ -3,14 +3,14 @@ import { test } from 'node:test';
 import { ACCESS_LOG_VARIABLES, parseLogFormat } from '@mosn/config';
 import { accessLogRowOf } from '@mosn/ipc-protocol';
 import type { AccessLogRecord } from '@mosn/ipc-protocol';
-import { lineRendererFor } from '../src/access-log/log-line.js';
+import { lineWriterFor, renderLine } from '../src/access-log/log-line.js';
 import { compileTextLine } from '../src/access-log/text-line.js';
 import { durationDigits } from '../src/access-log/log-values.js';
 
 // Records are the readable way to write a test's input; the renderer reads their rows.
 function compileAccessLogFormat(format: string): (record: AccessLogRecord) => string {
-  const render = compileTextLine(parseLogFormat(format).tokens);
-  return (record) => render(accessLogRowOf(record));
+  const write = compileTextLine(parseLogFormat(format).tokens);
+  return (record) => renderLine(write, accessLogRowOf(record));
 }
 
 const START = new Date(2024, 4, 1, 9, 30, 5, 7).getTime(); // local time
@@ -118,8 +118,8 @@ test('start_time keeps milliseconds across seconds (the per-second cache is per 
 
 test('a log without a format is JSON lines; with one, its text', () => {
   const row = accessLogRowOf(record());
-  assert.equal((JSON.parse(lineRendererFor(undefined)(row)) as { request_path: string }).request_path, '/orders?id=7');
-  assert.equal(lineRendererFor('%request_method% %request_path%')(row), 'POST /orders?id=7');
+  assert.equal((JSON.parse(renderLine(lineWriterFor(undefined), row)) as { request_path: string }).request_path, '/orders?id=7');
+  assert.equal(renderLine(lineWriterFor('%request_method% %request_path%'), row), 'POST /orders?id=7');
 });
 
 test('durations print as String() prints them rounded to microseconds, without printing a double', () => {
@@ -128,4 +128,16 @@ test('durations print as String() prints them rounded to microseconds, without p
   for (const v of values) assert.equal(durationDigits(v), String(Math.round(v * 1000) / 1000), String(v));
   assert.equal(durationDigits(-1), undefined);
   assert.equal(durationDigits(Number.NaN), undefined);
+});
+
+test('durations written into a line are the durationDigits text', () => {
+  const render = compileAccessLogFormat('%duration%');
+  const values = [0, 0.0004, 0.0005, 0.25, 0.9995, 1, 12.3456789, 99.99949, 86_400_000.125];
+  for (let i = 0; i < 2000; i++) values.push(Math.random() * 10 ** (i % 7));
+  for (const v of values) assert.equal(render(record({ duration: v })), durationDigits(v), String(v));
+});
+
+test('non-ASCII text in the format and in values comes out as written (UTF-8 on the wire)', () => {
+  const render = compileAccessLogFormat('größe=%bytes_sent% pfad=%request_path% ua=%REQ.user-agent%');
+  assert.equal(render(record({ path: '/café?q=日本', requestHeaders: { 'user-agent': 'ü"x 😀' } })), 'größe=2048 pfad=/café?q=日本 ua=ü\\x22x 😀');
 });

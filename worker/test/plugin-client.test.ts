@@ -235,6 +235,22 @@ test('two logs sharing a path get one text, their lines in the order of their re
   assert.deepEqual(batcher.counters, { records: 5, sent: 4, written: 4, dropped: 1 });
 });
 
+test('a row whose line fails half-way leaves nothing of it in the text; the lines around it are whole', async (t) => {
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
+  await client.checkRequest(check('/connect'));
+  const batcher = new AccessLogBatcher(client, { batchSize: 3, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
+  t.after(() => batcher.close());
+  const log = batcher.target('/tmp/a.log', '%request_path% %protocol% %response_code%');
+  batcher.push(row(log, '/1'));
+  const broken = [...row(log, '/2')] as unknown[];
+  broken[7] = null; // no protocol string: the path is written, then the protocol throws
+  batcher.push(broken as unknown as AccessLogRow);
+  batcher.push(row(log, '/3'));
+  await waitFor(() => batcher.counters.written === 2);
+  assert.deepEqual(plugin.logBatches[0]?.lines?.map((l) => [l.log, l.records, l.text]), [[log, 2, '/1 HTTP/1.1 200\n/3 HTTP/1.1 200\n']]);
+  assert.deepEqual(batcher.counters, { records: 3, sent: 2, written: 2, dropped: 1 });
+});
+
 test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {
   const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows] });
   await client.checkRequest(check('/connect'));

@@ -13,13 +13,14 @@
 // So a record is written at most once, and every record that may be lost is counted.
 //
 // For a plugin with a logLines hook the worker formats the lines, when the batch leaves: a queued
-// row (one array) costs the garbage collector less than its line would (a rope of a string per
-// part) while it waits, and the lines of a batch die young, right after it is sent.
+// row (one array) costs the garbage collector less than its line would while it waits. A batch's
+// lines are written as bytes into one buffer per file, decoded once into the text sent.
 import type { AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
 import type { PluginClient } from '../plugin/plugin-client.js';
-import { lineRendererFor } from './log-line.js';
-import type { RowRenderer } from './log-line.js';
+import { LineBuffer } from './line-buffer.js';
+import { lineWriterFor } from './log-line.js';
+import type { LineWriter } from './log-line.js';
 
 export interface AccessLogBatcherOptions {
   readonly batchSize: number;
@@ -43,7 +44,9 @@ export class AccessLogBatcher {
   readonly counters: AccessLogCounters = { records: 0, sent: 0, written: 0, dropped: 0 };
   readonly #targets: AccessLogTarget[] = [];
   /** The renderer of each target's lines, by index. */
-  readonly #renderers: RowRenderer[] = [];
+  readonly #writers: LineWriter[] = [];
+  /** Each file's buffer, by the index in #files, reused from batch to batch. */
+  readonly #fileBuffers: LineBuffer[] = [];
   /** Each target's file: the first target with its path (two formats may share a file). */
   readonly #files: number[] = [];
   #renderFailed = false;
@@ -74,7 +77,7 @@ export class AccessLogBatcher {
     if (index === undefined) {
       index = this.#targets.length;
       this.#targets.push(format === undefined ? { path } : { path, format });
-      this.#renderers.push(lineRendererFor(format));
+      this.#writers.push(lineWriterFor(format));
       const first = this.#targets.findIndex((t) => t.path === path);
       this.#files.push(first);
       this.#targetIndex.set(key, index);
@@ -146,36 +149,37 @@ export class AccessLogBatcher {
 
   /**
    * Rows as lines, one text per file, each line in the order its request finished (two logs that
-   * share a path interleave as their requests did). A row its renderer fails on is dropped and
+   * share a path interleave as their requests did). A row its writer fails on is dropped and
    * counted (logged once).
    */
   #lines(rows: readonly AccessLogRow[]): AccessLogLines[] {
-    const renderers = this.#renderers;
-    const byLog: string[][] = [];
+    const writers = this.#writers;
+    const buffers = this.#fileBuffers;
+    const counts: number[] = [];
     const order: number[] = [];
     for (const row of rows) {
       const log = this.#files[row[0]] as number;
-      let line: string;
+      const out = (buffers[log] ??= new LineBuffer());
+      const mark = out.length;
       try {
-        line = (renderers[row[0]] as RowRenderer)(row);
+        (writers[row[0]] as LineWriter)(row, out);
+        out.byte(0x0a); // a newline after every line, the last one too
       } catch (error) {
+        out.truncate(mark); // nothing of a line that failed half-way is sent
         this.counters.dropped += 1;
         if (!this.#renderFailed) this.logger.error({ err: error, path: this.#targets[row[0]]?.path }, 'an access log record could not be formatted; dropped and counted (logged once)');
         this.#renderFailed = true;
         continue;
       }
-      let lines = byLog[log];
-      if (lines === undefined) {
-        lines = byLog[log] = [];
+      const count = counts[log];
+      if (count === undefined) {
+        counts[log] = 1;
         order.push(log);
+      } else {
+        counts[log] = count + 1;
       }
-      lines.push(line);
     }
-    return order.map((log) => {
-      const lines = byLog[log] as string[];
-      lines.push(''); // a newline after the last line too
-      return { log, records: lines.length - 1, text: lines.join('\n') };
-    });
+    return order.map((log) => ({ log, records: counts[log] as number, text: (buffers[log] as LineBuffer).take() }));
   }
 
   #acked(ack: LogRecordsAckParams): void {

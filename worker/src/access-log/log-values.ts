@@ -23,13 +23,8 @@ export function textValue(value: string | null | undefined): string {
   return UNSAFE.test(value) ? value.replace(UNSAFE_ALL, hexEscape) : value;
 }
 
-/** A value that cannot hold `"`, `\` or a control character (a method, an address, a flag): only "" is `-`. */
-export function plainValue(value: string): string {
-  return value === '' ? MISSING : value;
-}
-
 // ".001" … ".999" without trailing zeros ("" for 0): a duration's fraction is one lookup.
-const FRACTIONS = Array.from({ length: 1000 }, (_, i) => (i === 0 ? '' : '.' + String(i).padStart(3, '0').replace(/0+$/, '')));
+export const DURATION_FRACTIONS: readonly string[] = Array.from({ length: 1000 }, (_, i) => (i === 0 ? '' : '.' + String(i).padStart(3, '0').replace(/0+$/, '')));
 
 /**
  * Milliseconds with at most 3 fraction digits and no trailing zeros, as `String(ms)` would print
@@ -40,43 +35,7 @@ export function durationDigits(value: number): string | undefined {
   if (!Number.isFinite(value) || value < 0) return undefined;
   const us = Math.round(value * 1000);
   const whole = Math.floor(us / 1000);
-  return String(whole) + (FRACTIONS[us - whole * 1000] as string);
-}
-
-export function durationText(value: number): string {
-  return durationDigits(value) ?? MISSING;
-}
-
-export function countText(value: number): string {
-  return Number.isFinite(value) && value >= 0 ? String(Math.trunc(value)) : MISSING;
-}
-
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-function pad3(n: number): string {
-  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
-}
-
-/**
- * `2006/01/02 15:04:05.000` in local time. Records of one batch mostly start within the same
- * second, so the date part is computed once per second (one Date per second instead of per record).
- */
-export function createStartTimeFormatter(): (epochMs: number) => string {
-  let second = Number.NaN;
-  let prefix = '';
-  return (epochMs) => {
-    if (!Number.isFinite(epochMs) || epochMs <= 0) return MISSING;
-    const ms = Math.floor(epochMs);
-    const s = Math.floor(ms / 1000);
-    if (s !== second) {
-      const d = new Date(s * 1000);
-      prefix = `${d.getFullYear()}/${pad2(d.getMonth() + 1)}/${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.`;
-      second = s;
-    }
-    return prefix + pad3(ms - s * 1000);
-  };
+  return String(whole) + (DURATION_FRACTIONS[us - whole * 1000] as string);
 }
 
 /** The value of `name` in header pairs (name, value, …); undefined when absent. */
