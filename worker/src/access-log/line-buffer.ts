@@ -51,7 +51,7 @@ export class LineBuffer {
 
   /** A value from the client (path, request id, header): `"`, `\` and control characters as `\xHH`; `-` when empty or absent. */
   escaped(value: string | undefined): void {
-    if (value === undefined || value.length === 0) return this.byte(DASH);
+    if (typeof value !== 'string' || value.length === 0) return this.byte(DASH);
     const n = value.length;
     if (this.#pos + n > this.#buf.length) this.#grow(n);
     const buf = this.#buf;
