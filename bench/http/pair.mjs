@@ -20,7 +20,8 @@ import { parseArgs } from 'node:util';
 import { FILTER_TARGETS, benchRequestHeaders, filterTargetConfig } from '../lib/filter-targets.mjs';
 import { startMosn, writeConfig } from '../lib/mosn.mjs';
 import { startNginxUpstream } from '../lib/nginx.mjs';
-import { freePort, hasCommand, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
+import { positiveOption } from '../lib/options.mjs';
+import { freePort, requireWrkAndNginx, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
 import { median } from '../lib/stats.mjs';
 import { runWrk } from '../lib/wrk.mjs';
 
@@ -35,20 +36,11 @@ const { values: opt } = parseArgs({
     connections: { type: 'string', default: '64' },
   },
 });
-const starts = positive('starts', true);
-const windows = positive('windows', true);
-const seconds = positive('seconds', false);
-const warmup = positive('warmup', false);
-const connections = positive('connections', true);
-/** The option as a number above 0 (a whole one if asked), or exit saying what was found. */
-function positive(name, whole) {
-  const value = Number(opt[name]);
-  if (!(value > 0) || (whole && !Number.isInteger(value))) {
-    console.error(`--${name}: expected a ${whole ? 'whole ' : ''}number above 0, found ${JSON.stringify(opt[name])}`);
-    process.exit(2);
-  }
-  return value;
-}
+const starts = positiveOption(opt, 'starts', true);
+const windows = positiveOption(opt, 'windows', true);
+const seconds = positiveOption(opt, 'seconds', false);
+const warmup = positiveOption(opt, 'warmup', false);
+const connections = positiveOption(opt, 'connections', true);
 for (const name of [opt.base, opt.target]) {
   if (!FILTER_TARGETS.includes(name)) {
     console.error(`unknown target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
@@ -59,10 +51,7 @@ const ON_THE_REQUEST_PATH = ['mosn-auth', 'mosn-auth-verify', 'mosn-ratelimit'];
 const CPU_LOAD = 0;
 const CPU_PROXY = 1;
 
-if (!hasCommand('wrk') || !hasCommand('nginx')) {
-  console.error('wrk and nginx are needed: run bench/setup.sh (apt-get install -y wrk nginx)');
-  process.exit(1);
-}
+requireWrkAndNginx();
 
 /** Log directories of `mosn-log` starts, removed at exit. */
 const tempDirs = [];

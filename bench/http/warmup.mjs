@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { FILTER_TARGETS, benchRequestHeaders, filterTargetConfig } from '../lib/filter-targets.mjs';
 import { startMosn, writeConfig } from '../lib/mosn.mjs';
 import { startNginxUpstream } from '../lib/nginx.mjs';
-import { freePort, hasCommand, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
+import { positiveOption } from '../lib/options.mjs';
+import { freePort, requireWrkAndNginx, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
 import { median } from '../lib/stats.mjs';
 import { runWrk } from '../lib/wrk.mjs';
 
@@ -22,25 +23,13 @@ const { values: opt } = parseArgs({
     repeat: { type: 'string', default: '2' },
   },
 });
-const windows = positive('windows', true);
-const windowSeconds = positive('window', false);
-const repeat = positive('repeat', true);
-/** The option as a number above 0 (a whole one if asked), or exit saying what was found. */
-function positive(name, whole) {
-  const value = Number(opt[name]);
-  if (!(value > 0) || (whole && !Number.isInteger(value))) {
-    console.error(`--${name}: expected a ${whole ? 'whole ' : ''}number above 0, found ${JSON.stringify(opt[name])}`);
-    process.exit(2);
-  }
-  return value;
-}
+const windows = positiveOption(opt, 'windows', true);
+const windowSeconds = positiveOption(opt, 'window', false);
+const repeat = positiveOption(opt, 'repeat', true);
 const CPU_LOAD = 0;
 const CPU_PROXY = 1;
 
-if (!hasCommand('wrk') || !hasCommand('nginx')) {
-  console.error('wrk and nginx are needed: run bench/setup.sh (apt-get install -y wrk nginx)');
-  process.exit(1);
-}
+requireWrkAndNginx();
 
 /** Log directories of the `mosn-log` starts, removed at exit. */
 const tempDirs = [];

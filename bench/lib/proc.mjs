@@ -64,6 +64,13 @@ export function hasCommand(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
+/** Exits 1 saying how to install them when wrk or nginx is missing (scripts with no fallback upstream). */
+export function requireWrkAndNginx() {
+  if (hasCommand('wrk') && hasCommand('nginx')) return;
+  console.error('wrk and nginx are needed: run bench/setup.sh (apt-get install -y wrk nginx)');
+  process.exit(1);
+}
+
 /** A port below the ephemeral range (32768+) that is free now. */
 export async function freePort(used = new Set()) {
   for (let i = 0; i < 200; i++) {
