@@ -43,7 +43,7 @@ export interface AccessLogCounters {
 export class AccessLogBatcher {
   readonly counters: AccessLogCounters = { records: 0, sent: 0, written: 0, dropped: 0 };
   readonly #targets: AccessLogTarget[] = [];
-  /** The renderer of each target's lines, by index. */
+  /** The line writer of each target, by index. */
   readonly #writers: LineWriter[] = [];
   /** Each file's buffer, by the index in #files, reused from batch to batch. */
   readonly #fileBuffers: LineBuffer[] = [];
