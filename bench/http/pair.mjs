@@ -15,10 +15,8 @@
 //   every request (`mosn-auth`, `mosn-auth-verify`, `mosn-ratelimit`) neither ratio is the one
 //   run.mjs measures: the plugin is a third busy thread with its own share, and the worker, which
 //   waits for the core half the time, sends bigger batches. Those targets are measured by run.mjs.
-import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FILTER_TARGETS, benchRequestHeaders, filterTargetConfig } from '../lib/filter-targets.mjs';
-import { startMosn, writeConfig } from '../lib/mosn.mjs';
+import { benchRequestHeaders, requireFilterTargets, startFilterTarget, tempDirsRemovedAtExit } from '../lib/filter-targets.mjs';
 import { startNginxUpstream } from '../lib/nginx.mjs';
 import { positiveOption } from '../lib/options.mjs';
 import { freePort, requireWrkAndNginx, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
@@ -41,34 +39,21 @@ const windows = positiveOption(opt, 'windows', true);
 const seconds = positiveOption(opt, 'seconds', false);
 const warmup = positiveOption(opt, 'warmup', false);
 const connections = positiveOption(opt, 'connections', true);
-for (const name of [opt.base, opt.target]) {
-  if (!FILTER_TARGETS.includes(name)) {
-    console.error(`unknown target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
-    process.exit(2);
-  }
-}
+requireFilterTargets([opt.base, opt.target]);
 const ON_THE_REQUEST_PATH = ['mosn-auth', 'mosn-auth-verify', 'mosn-ratelimit'];
 const CPU_LOAD = 0;
 const CPU_PROXY = 1;
 
 requireWrkAndNginx();
 
-/** Log directories of `mosn-log` starts, removed at exit. */
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDirs = tempDirsRemovedAtExit();
 
 async function main() {
   const used = new Set();
   const upstreamPort = await freePort(used);
   await startNginxUpstream({ port: upstreamPort, bodyBytes: 100, cpu: CPU_LOAD });
   const headers = await benchRequestHeaders();
-  const launch = async (name) => {
-    const port = await freePort(used);
-    const child = await startMosn({ configFile: writeConfig(filterTargetConfig(name, { port, upstreamPort, tempDirs })), port, cpu: CPU_PROXY });
-    return { name, port, child };
-  };
+  const launch = async (name) => ({ name, ...(await startFilterTarget(name, { used, upstreamPort, tempDirs, cpu: CPU_PROXY })) });
   /** Both proxies loaded at once for `secs`: each one's wrk result and CPU µs per request. */
   const together = async (pair, secs) => {
     const before = pair.map((p) => treeCpuMs(p.child.pid));

@@ -5,10 +5,8 @@
 //   node bench/http/warmup.mjs [--targets mosn,mosn-auth,mosn-log,mosn-ratelimit] [--windows 8] [--window 2] [--repeat 2]
 // This is what sets `--fresh-warmup`'s default in run.mjs: a window should be measured only once
 // every target's curve has flattened.
-import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { FILTER_TARGETS, benchRequestHeaders, filterTargetConfig } from '../lib/filter-targets.mjs';
-import { startMosn, writeConfig } from '../lib/mosn.mjs';
+import { benchRequestHeaders, requireFilterTargets, startFilterTarget, tempDirsRemovedAtExit } from '../lib/filter-targets.mjs';
 import { startNginxUpstream } from '../lib/nginx.mjs';
 import { positiveOption } from '../lib/options.mjs';
 import { freePort, requireWrkAndNginx, stop, stopAll, treeCpuMs } from '../lib/proc.mjs';
@@ -29,17 +27,13 @@ const repeat = positiveOption(opt, 'repeat', true);
 const CPU_LOAD = 0;
 const CPU_PROXY = 1;
 
+const names = opt.targets.split(',');
+requireFilterTargets(names);
 requireWrkAndNginx();
 
-/** Log directories of the `mosn-log` starts, removed at exit. */
-const tempDirs = [];
-process.on('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDirs = tempDirsRemovedAtExit();
 
 async function main() {
-  const names = opt.targets.split(',');
-  for (const name of names) if (!FILTER_TARGETS.includes(name)) throw new Error(`unknown target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
   const used = new Set();
   const upstreamPort = await freePort(used);
   await startNginxUpstream({ port: upstreamPort, bodyBytes: 100, cpu: CPU_LOAD });
@@ -49,8 +43,7 @@ async function main() {
   const curves = new Map(names.map((name) => [name, Array.from({ length: windows }, () => [])]));
   for (let r = 0; r < repeat; r++) {
     for (const name of names) {
-      const port = await freePort(used);
-      const child = await startMosn({ configFile: writeConfig(filterTargetConfig(name, { port, upstreamPort, tempDirs })), port, cpu: CPU_PROXY });
+      const { port, child } = await startFilterTarget(name, { used, upstreamPort, tempDirs, cpu: CPU_PROXY });
       const cells = [];
       for (let w = 0; w < windows; w++) {
         const before = treeCpuMs(child.pid);

@@ -1,11 +1,12 @@
 // The plugin-filter targets shared by http/run.mjs and http/warmup.mjs: a name → its MOSN config,
 // and the bearer token every target's requests carry, so that both scripts measure the same thing.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig } from './mosn.mjs';
+import { accessLogProxyConfig, authProxyConfig, httpProxyConfig, rateLimitProxyConfig, startMosn, writeConfig } from './mosn.mjs';
+import { freePort } from './proc.mjs';
 
 const SECRET = 'bench-secret-of-at-least-32-bytes!!!';
 
@@ -52,4 +53,29 @@ export function filterTargetConfig(name, { port, upstreamPort, tempDirs }) {
     default:
       throw new Error(`unknown plugin-filter target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
   }
+}
+
+/** Exits 2 naming the known targets when one of `names` is not a filter target. */
+export function requireFilterTargets(names) {
+  for (const name of names) {
+    if (FILTER_TARGETS.includes(name)) continue;
+    console.error(`unknown target "${name}": expected one of ${FILTER_TARGETS.join(', ')}`);
+    process.exit(2);
+  }
+}
+
+/** Where filterTargetConfig puts `mosn-log`'s directories: a list whose directories are removed when the process exits. */
+export function tempDirsRemovedAtExit() {
+  const tempDirs = [];
+  process.on('exit', () => {
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+  return tempDirs;
+}
+
+/** Starts target `name` as an operator does (`mosnctl start`) on a new free port, pinned to `cpu`. */
+export async function startFilterTarget(name, { used, upstreamPort, tempDirs, cpu }) {
+  const port = await freePort(used);
+  const child = await startMosn({ configFile: writeConfig(filterTargetConfig(name, { port, upstreamPort, tempDirs })), port, cpu });
+  return { port, child };
 }
