@@ -37,7 +37,7 @@ interface FakePlugin {
 }
 
 /** Answers each batch after `delayMs`: allow, except path /fail which is an error outcome. */
-async function startPlugin(options: { answer?: boolean; wire?: string[]; hooks?: string[]; rateLimitAnswer?: 'map' | 'malformed' } = {}): Promise<FakePlugin> {
+async function startPlugin(options: { answer?: boolean; ackLogs?: boolean; wire?: string[]; hooks?: string[]; rateLimitAnswer?: 'map' | 'malformed' } = {}): Promise<FakePlugin> {
   const dir = mkdtempSync(join(tmpdir(), 'mosn-pc-'));
   const socketPath = join(dir, 'p.sock');
   const batches: number[] = [];
@@ -55,7 +55,7 @@ async function startPlugin(options: { answer?: boolean; wire?: string[]; hooks?:
       );
       connection.onNotification(PluginLogRecords, (params) => {
         logBatches.push(params);
-        void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true });
+        if (options.ackLogs !== false) void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true });
       });
       connection.onNotification(PluginInitialized, () => {});
       connection.onRequest(PluginBatch, (params: BatchParams): BatchResult | Promise<BatchResult> => {
@@ -249,6 +249,46 @@ test('a row whose line fails half-way leaves nothing of it in the text; the line
   await waitFor(() => batcher.counters.written === 2);
   assert.deepEqual(plugin.logBatches[0]?.lines?.map((l) => [l.log, l.records, l.text]), [[log, 2, '/1 HTTP/1.1 200\n/3 HTTP/1.1 200\n']]);
   assert.deepEqual(batcher.counters, { records: 3, sent: 2, written: 2, dropped: 1 });
+});
+
+test('rows pushed before the plugin is first connected go as lines once it is, in the order they were pushed', async (t) => {
+  const plugin = await startPlugin({ wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
+  t.after(() => plugin.close());
+  const client = new PluginClient('fake', 1, logger);
+  t.after(() => client.close());
+  const batcher = new AccessLogBatcher(client, { batchSize: 4, flushIntervalMs: 60_000, queueSize: 100, workerId: 1 }, logger);
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  // Not connected yet: the plugin's form is unknown, so these wait as rows.
+  for (let i = 0; i < 3; i++) batcher.push(row(log, `/${i}`));
+  client.update({ name: 'fake', socketPath: plugin.socketPath, secret: SECRET, timeoutMs: 2000 });
+  await client.checkRequest(check('/connect'));
+  // Rows still wait (less than a batch, and the timer is a minute away): these must not overtake them.
+  for (let i = 3; i < 9; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => batcher.counters.written === 8);
+  batcher.close(); // sends the last one
+  await waitFor(() => batcher.counters.written === 9);
+  const text = plugin.logBatches.map((b) => b.lines?.map((l) => l.text).join('') ?? '').join('');
+  assert.equal(text, Array.from({ length: 9 }, (_, i) => `/${i}\n`).join(''));
+  assert.ok(plugin.logBatches.every((b) => b.rows === undefined), 'every batch went as lines');
+  assert.deepEqual(batcher.counters, { records: 9, sent: 9, written: 9, dropped: 0 });
+});
+
+test('records waiting for a plugin that stopped acknowledging: when the queue is full the oldest are dropped, counted', async (t) => {
+  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'], ackLogs: false });
+  await client.checkRequest(check('/connect'));
+  const batcher = new AccessLogBatcher(client, { batchSize: 5, flushIntervalMs: 60_000, queueSize: 10, workerId: 1 }, logger);
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  // Two batches go and are never acknowledged: 10 unacknowledged records hold the rest back.
+  for (let i = 0; i < 10; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => plugin.logBatches.length === 2);
+  for (let i = 10; i < 25; i++) batcher.push(row(log, `/${i}`));
+  await new Promise((resolve) => setImmediate(resolve));
+  // /20–/24 each found the queue full: the oldest waiting, /10–/14, were dropped.
+  assert.deepEqual(batcher.counters, { records: 25, sent: 10, written: 0, dropped: 5 });
+  assert.equal(plugin.logBatches.length, 2);
+  batcher.close();
+  // Closing counts what waited (/15–/24); the 10 sent stay unacknowledged, not counted twice.
+  assert.deepEqual(batcher.counters, { records: 25, sent: 10, written: 0, dropped: 15 });
 });
 
 test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {
