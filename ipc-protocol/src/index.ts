@@ -13,7 +13,7 @@ export type { IpcMessageReaderOptions } from './message-reader.js';
 export { IpcMessageWriter } from './message-writer.js';
 export type { IpcMessageWriterOptions } from './message-writer.js';
 export { createIpcConnection } from './connection.js';
-export type { IpcConnectionOptions, IpcLogger } from './connection.js';
+export type { IpcConnection, IpcConnectionOptions, IpcLogger } from './connection.js';
 export { connectUnix, listenUnix } from './unix-socket.js';
 export type { ConnectUnixOptions, ListenUnixOptions } from './unix-socket.js';
 

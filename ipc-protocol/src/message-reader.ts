@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Unpackr } from 'msgpackr';
 import { AbstractMessageReader, Disposable } from 'vscode-jsonrpc/node';
-import type { DataCallback } from 'vscode-jsonrpc/node';
+import type { DataCallback, Message } from 'vscode-jsonrpc/node';
 import { IPC_ERROR_CODES, IpcError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FrameSplitter, createUnpackr, decodeFrameBody } from './frame-codec.js';
 
@@ -23,6 +23,7 @@ export class IpcMessageReader extends AbstractMessageReader {
   readonly #splitter: FrameSplitter;
   readonly #unpackr: Unpackr = createUnpackr();
   #callback: DataCallback | undefined;
+  #divert: ((message: Message) => boolean) | undefined;
   #failed = false;
 
   constructor(socket: Socket, options: IpcMessageReaderOptions = {}) {
@@ -44,6 +45,11 @@ export class IpcMessageReader extends AbstractMessageReader {
     });
   }
 
+  /** Offers each message to `take` first; one it takes (returns true for) never reaches vscode-jsonrpc. */
+  divert(take: (message: Message) => boolean): void {
+    this.#divert = take;
+  }
+
   override dispose(): void {
     this.#socket.off('data', this.#onData);
     super.dispose();
@@ -61,6 +67,7 @@ export class IpcMessageReader extends AbstractMessageReader {
   // Throws on a bad body; #onData turns that into a closed connection.
   readonly #onFrame = (body: Buffer): void => {
     const message = decodeFrameBody(this.#unpackr, body);
+    if (this.#divert?.(message) === true) return;
     (this.#callback as DataCallback)(message);
   };
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { connectUnix, createIpcConnection, listenUnix } from '../../src/index.js';
-import type { IpcLogger, MessageConnection } from '../../src/index.js';
+import type { IpcConnection, IpcLogger } from '../../src/index.js';
 
 export interface LogRecord {
   readonly level: 'error' | 'warn' | 'info' | 'debug';
@@ -76,18 +76,18 @@ export interface TestServer {
   readonly server: Server;
   readonly path: string;
   readonly logger: CaptureLogger;
-  readonly connections: MessageConnection[];
+  readonly connections: IpcConnection[];
 }
 
 /** A server on `path` whose every connection gets `register(connection)` before it listens. */
 export async function startServer(
   t: TestContext,
   path: string,
-  register: (connection: MessageConnection) => void = () => {},
+  register: (connection: IpcConnection) => void = () => {},
   options: { maxFrameBytes?: number } = {},
 ): Promise<TestServer> {
   const logger = captureLogger();
-  const connections: MessageConnection[] = [];
+  const connections: IpcConnection[] = [];
   const sockets = new Set<Socket>();
   const server = await listenUnix(path, {
     logger,
@@ -113,7 +113,7 @@ export async function connectClient(
   t: TestContext,
   path: string,
   options: { maxFrameBytes?: number } = {},
-): Promise<{ connection: MessageConnection; logger: CaptureLogger; socket: Socket }> {
+): Promise<{ connection: IpcConnection; logger: CaptureLogger; socket: Socket }> {
   const logger = captureLogger();
   const socket = await connectUnix(path);
   const connection = createIpcConnection(socket, { logger, ...options });

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { TestContext } from 'node:test';
+import { JsonRpcErrorCodes, ResponseError } from '../src/index.js';
+import type { IpcConnection } from '../src/index.js';
+import { connectClient, startServer, tempDir, withDeadline } from './helpers/ipc.js';
+import type { TestServer } from './helpers/ipc.js';
+import { Echo, Hang } from './helpers/methods.js';
+
+async function server(t: TestContext, register: (connection: IpcConnection) => void): Promise<TestServer & { path: string }> {
+  const path = join(await tempDir(t), 's.sock');
+  return { ...(await startServer(t, path, register)), path };
+}
+
+test('a direct handler answers direct and ordinary requests alike, with a value or a promise of one', async (t) => {
+  const { path } = await server(t, (connection) => {
+    connection.onDirectRequest(Echo, (params) => (params.id % 2 === 0 ? params : Promise.resolve({ ...params, payload: 'later' })));
+  });
+  const { connection } = await connectClient(t, path);
+  assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 2, payload: 'x' }), { id: 2, payload: 'x' });
+  assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 3 }), { id: 3, payload: 'later' });
+  // vscode-jsonrpc's own request (a number id) reaches the same handler and gets its answer.
+  assert.deepEqual(await connection.sendRequest(Echo, { id: 4 }), { id: 4 });
+  const many = await Promise.all(Array.from({ length: 50 }, (_, id) => connection.sendDirectRequest(Echo, { id })));
+  assert.deepEqual(many.map((r) => r.id), Array.from({ length: 50 }, (_, id) => id));
+});
+
+test('a direct request reaches an ordinary handler, and methods without a direct handler still go to vscode-jsonrpc', async (t) => {
+  const { path } = await server(t, (connection) => {
+    connection.onRequest(Echo, (params) => ({ ...params, payload: 'queued' }));
+  });
+  const { connection } = await connectClient(t, path);
+  assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 1 }), { id: 1, payload: 'queued' });
+});
+
+test('a direct handler that throws or rejects answers with an error, as vscode-jsonrpc words it', async (t) => {
+  const { path } = await server(t, (connection) => {
+    connection.onDirectRequest(Echo, (params) => {
+      if (params.payload === 'typed') throw new ResponseError(-31000, 'no such key', { code: 'MOSN_ERR_X' });
+      if (params.payload === 'plain') throw new Error('boom');
+      if (params.payload === 'reject') return Promise.reject(new Error('later boom'));
+      return params;
+    });
+  });
+  const { connection } = await connectClient(t, path);
+  await assert.rejects(connection.sendDirectRequest(Echo, { id: 1, payload: 'typed' }), (error: unknown) => {
+    assert.ok(error instanceof ResponseError);
+    assert.deepEqual([error.code, error.message, error.data], [-31000, 'no such key', { code: 'MOSN_ERR_X' }]);
+    return true;
+  });
+  await assert.rejects(connection.sendDirectRequest(Echo, { id: 2, payload: 'plain' }), { code: JsonRpcErrorCodes.InternalError, message: 'Request test/echo failed with message: boom' });
+  await assert.rejects(connection.sendRequest(Echo, { id: 3, payload: 'reject' }), { code: JsonRpcErrorCodes.InternalError, message: 'Request test/echo failed with message: later boom' });
+  // The connection is still usable after each.
+  assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 4 }), { id: 4 });
+});
+
+test('direct requests pending when the connection closes reject at once; later ones reject without being sent', async (t) => {
+  const arrived: number[] = [];
+  const { path, connections } = await server(t, (connection) => {
+    connection.onDirectRequest(Hang, (params) => {
+      arrived.push(params.id);
+      return new Promise<never>(() => {});
+    });
+  });
+  const { connection } = await connectClient(t, path);
+  const pending = connection.sendDirectRequest(Hang, { id: 1 });
+  await withDeadline(
+    (async () => {
+      while (arrived.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    })(),
+    2000,
+    'the request to arrive',
+  );
+  for (const c of connections) c.dispose();
+  await assert.rejects(withDeadline(pending, 2000, 'the pending request to reject'), { code: JsonRpcErrorCodes.PendingResponseRejected });
+  await withDeadline(
+    (async () => {
+      while (!(await connection.sendDirectRequest(Hang, { id: 2 }).then(() => false, (error: { code?: number }) => error.code === JsonRpcErrorCodes.PendingResponseRejected))) await new Promise((resolve) => setTimeout(resolve, 5));
+    })(),
+    2000,
+    'requests after the close to reject',
+  );
+  assert.deepEqual(arrived, [1]);
+});
