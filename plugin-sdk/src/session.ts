@@ -42,6 +42,8 @@ import {
 import type {
   AccessLogRecord,
   BatchOutcome,
+  BatchParams,
+  BatchResult,
   LogRecordsParams,
   MessageConnection,
   RateLimitResult,
@@ -181,7 +183,7 @@ export function openSession(socket: Socket, host: SessionHost): void {
 
   connection.onRequest(PluginCall, (params) => initialized(PluginCall.method).call(params).catch(rejectAs(logger, PluginCall.method)));
 
-  connection.onRequest(PluginBatch, (params) => {
+  const onBatch = (params: BatchParams): BatchResult | Promise<BatchResult> => {
     const runtime = initialized(PluginBatch.method);
     const calls: unknown = params?.calls;
     if (!Array.isArray(calls) || calls.length > MAX_BATCH_CALLS) {
@@ -196,7 +198,9 @@ export function openSession(socket: Socket, host: SessionHost): void {
     const outcomes = calls.map((call: unknown) => runBatched(runtime, call, logger));
     for (const outcome of outcomes) if (outcome instanceof Promise) return Promise.all(outcomes).then((all) => ({ outcomes: all }));
     return { outcomes: outcomes as BatchOutcome[] };
-  });
+  };
+  // Below vscode-jsonrpc's queue: answered in the turn the batch is read (see ipc-protocol's direct-requests.ts).
+  connection.onDirectRequest(PluginBatch, onBatch);
 
   connection.onRequest(PluginRateLimit, (params) =>
     initialized(PluginRateLimit.method).rateLimit(params).catch(rejectAs(logger, PluginRateLimit.method)),

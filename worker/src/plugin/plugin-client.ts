@@ -16,7 +16,7 @@ import type {
   CheckRequestResult,
   LogRecordsAckParams,
   LogRecordsParams,
-  MessageConnection,
+  IpcConnection,
   MetricsReport,
   RateLimitParams,
   RateLimitResult,
@@ -67,8 +67,8 @@ export class PluginClient {
   readonly counters = { calls: 0, errors: 0, timeouts: 0 };
   /** Set by the worker's metrics when they are on. */
   duration: { observe(seconds: number): void } | undefined;
-  #connection: MessageConnection | undefined;
-  #connecting: Promise<MessageConnection> | undefined;
+  #connection: IpcConnection | undefined;
+  #connecting: Promise<IpcConnection> | undefined;
   /** Bumped on every endpoint change, so a late connect for an old endpoint is thrown away. */
   #epoch = 0;
 
@@ -186,7 +186,7 @@ export class PluginClient {
       const api = ipcApi as NonNullable<typeof ipcApi>;
       const tuples = this.#callTuples;
       const calls = batch.map((q) => wireCall(q.call, tuples, api));
-      const { outcomes } = await withTimeout(connection.sendRequest(method, { calls }), endpoint.timeoutMs, `plugin "${this.name}"`);
+      const { outcomes } = await withTimeout(connection.sendDirectRequest(method, { calls }), endpoint.timeoutMs, `plugin "${this.name}"`);
       const now = performance.now();
       for (let i = 0; i < batch.length; i++) {
         const queued = batch[i] as QueuedCall;
@@ -219,7 +219,7 @@ export class PluginClient {
    * connects to the instance it was started with, and a reload then switches it to a new one),
    * the call follows the change instead of failing.
    */
-  async #ready(): Promise<{ connection: MessageConnection; endpoint: PluginEndpoint }> {
+  async #ready(): Promise<{ connection: IpcConnection; endpoint: PluginEndpoint }> {
     for (let attempt = 0; ; attempt++) {
       const endpoint = this.#endpoint;
       if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
@@ -236,9 +236,9 @@ export class PluginClient {
     this.update(undefined);
   }
 
-  #connect(): Promise<MessageConnection> {
+  #connect(): Promise<IpcConnection> {
     if (this.#connecting !== undefined) return this.#connecting;
-    const connecting: Promise<MessageConnection> = this.#open(this.#epoch).finally(() => {
+    const connecting: Promise<IpcConnection> = this.#open(this.#epoch).finally(() => {
       // Only our own: update() may already have started a connect to a newer endpoint.
       if (this.#connecting === connecting) this.#connecting = undefined;
     });
@@ -246,7 +246,7 @@ export class PluginClient {
     return connecting;
   }
 
-  async #open(epoch: number): Promise<MessageConnection> {
+  async #open(epoch: number): Promise<IpcConnection> {
     const endpoint = this.#endpoint;
     if (endpoint === undefined) throw unavailable(this.name, 'it is not running');
     const ipcModule = await loadIpc();
