@@ -6,7 +6,8 @@
 //        └─────────────── update(endpoint) from the supervisor ◄────────────┘ (pending calls fail)
 //
 // Hook calls made in one event-loop turn go out as one `plugin/batch` message at the end of the
-// turn (setImmediate), at most MAX_BATCH_CALLS each; one timeout covers the batch.
+// turn (setImmediate), at most MAX_BATCH_CALLS each; one timeout covers the batch. It is a direct
+// request (ipc-protocol's direct-requests.ts): settled as soon as its answer is read.
 import type { Logger } from 'pino';
 import type {
   BatchCall,
@@ -15,8 +16,8 @@ import type {
   CompactCall,
   CheckRequestResult,
   LogRecordsAckParams,
-  LogRecordsParams,
   IpcConnection,
+  LogRecordsParams,
   MetricsReport,
   RateLimitParams,
   RateLimitResult,
