@@ -68,7 +68,8 @@ export class DirectRequests {
       if (m.id === undefined || m.id === null) return false; // a notification
       const handler = this.#handlers.get(m.method);
       if (handler === undefined) return false;
-      this.#run(handler, m.method, m.id as string | number, m.params);
+      // Frames already read when the connection went are not worth an answer nobody reads.
+      if (!this.#closed) this.#run(handler, m.method, m.id as string | number, m.params);
       return true;
     }
     // A response: ours have string ids. One whose request is no longer pending is dropped.
@@ -78,7 +79,8 @@ export class DirectRequests {
     this.#pending.delete(m.id);
     const error = m.error;
     if (error !== undefined && error !== null) {
-      pending.reject(new ResponseError(typeof error.code === 'number' ? error.code : ErrorCodes.InternalError, String(error.message ?? 'no message'), error.data));
+      const code = typeof error.code === 'number' ? error.code : ErrorCodes.InternalError;
+      pending.reject(new ResponseError(code, typeof error.message === 'string' ? error.message : 'no message', error.data));
     } else {
       pending.resolve(m.result);
     }
@@ -98,23 +100,27 @@ export class DirectRequests {
     try {
       result = handler(params);
     } catch (error) {
-      this.#reply(id, undefined, failure(method, error));
+      this.#reply(id, undefined, failure(method, error), method);
       return;
     }
     if (result instanceof Promise) {
       result.then(
-        (value: unknown) => this.#reply(id, value, undefined),
-        (error: unknown) => this.#reply(id, undefined, failure(method, error)),
+        (value: unknown) => this.#reply(id, value, undefined, method),
+        (error: unknown) => this.#reply(id, undefined, failure(method, error), method),
       );
     } else {
-      this.#reply(id, result, undefined);
+      this.#reply(id, result, undefined, method);
     }
   }
 
-  #reply(id: string | number, result: unknown, error: ResponseError<unknown> | undefined): void {
+  #reply(id: string | number, result: unknown, error: ResponseError<unknown> | undefined, method: string): void {
     const message = error === undefined ? { jsonrpc: '2.0', id, result: result === undefined ? null : result } : { jsonrpc: '2.0', id, error: error.toJson() };
-    // A reply that cannot be written is reported by the writer (onError); the caller's timeout covers it.
-    this.#writer.write(message as Message).catch(() => undefined);
+    this.#writer.write(message as Message).catch((writeError: unknown) => {
+      // An answer that cannot be encoded (the writer reported it) still gets the caller an error
+      // now, as vscode-jsonrpc does, rather than a wait for its timeout. Once: an error answer
+      // that cannot be written either means the connection is gone.
+      if (error === undefined) this.#writer.write({ jsonrpc: '2.0', id, error: failure(method, writeError).toJson() } as Message).catch(() => undefined);
+    });
   }
 }
 

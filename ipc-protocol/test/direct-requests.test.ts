@@ -6,14 +6,17 @@ import { JsonRpcErrorCodes, ResponseError } from '../src/index.js';
 import type { IpcConnection } from '../src/index.js';
 import { connectClient, startServer, tempDir, withDeadline } from './helpers/ipc.js';
 import type { TestServer } from './helpers/ipc.js';
-import { Echo, Hang } from './helpers/methods.js';
+import { Echo, Event, Hang } from './helpers/methods.js';
+
+// A request that never settles fails its test instead of hanging the run.
+const DEADLINE = { timeout: 5000 };
 
 async function server(t: TestContext, register: (connection: IpcConnection) => void): Promise<TestServer & { path: string }> {
   const path = join(await tempDir(t), 's.sock');
   return { ...(await startServer(t, path, register)), path };
 }
 
-test('a direct handler answers direct and ordinary requests alike, with a value or a promise of one', async (t) => {
+test('a direct handler answers direct and ordinary requests alike, with a value or a promise of one', DEADLINE, async (t) => {
   const { path } = await server(t, (connection) => {
     connection.onDirectRequest(Echo, (params) => (params.id % 2 === 0 ? params : Promise.resolve({ ...params, payload: 'later' })));
   });
@@ -26,7 +29,7 @@ test('a direct handler answers direct and ordinary requests alike, with a value 
   assert.deepEqual(many.map((r) => r.id), Array.from({ length: 50 }, (_, id) => id));
 });
 
-test('a direct request reaches an ordinary handler, and methods without a direct handler still go to vscode-jsonrpc', async (t) => {
+test('a direct request reaches an ordinary handler, and methods without a direct handler still go to vscode-jsonrpc', DEADLINE, async (t) => {
   const { path } = await server(t, (connection) => {
     connection.onRequest(Echo, (params) => ({ ...params, payload: 'queued' }));
   });
@@ -34,7 +37,7 @@ test('a direct request reaches an ordinary handler, and methods without a direct
   assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 1 }), { id: 1, payload: 'queued' });
 });
 
-test('a direct handler that throws or rejects answers with an error, as vscode-jsonrpc words it', async (t) => {
+test('a direct handler that throws or rejects answers with an error, as vscode-jsonrpc words it', DEADLINE, async (t) => {
   const { path } = await server(t, (connection) => {
     connection.onDirectRequest(Echo, (params) => {
       if (params.payload === 'typed') throw new ResponseError(-31000, 'no such key', { code: 'MOSN_ERR_X' });
@@ -55,7 +58,7 @@ test('a direct handler that throws or rejects answers with an error, as vscode-j
   assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 4 }), { id: 4 });
 });
 
-test('direct requests pending when the connection closes reject at once; later ones reject without being sent', async (t) => {
+test('direct requests pending when the connection closes reject at once, and so do later ones', DEADLINE, async (t) => {
   const arrived: number[] = [];
   const { path, connections } = await server(t, (connection) => {
     connection.onDirectRequest(Hang, (params) => {
@@ -81,5 +84,32 @@ test('direct requests pending when the connection closes reject at once; later o
     2000,
     'requests after the close to reject',
   );
-  assert.deepEqual(arrived, [1]);
+});
+
+test('a direct request is answered when read, ahead of notifications vscode-jsonrpc still has queued', DEADLINE, async (t) => {
+  const seen: number[] = [];
+  const { path } = await server(t, (connection) => {
+    connection.onNotification(Event, (params) => void seen.push(params.seq));
+    connection.onDirectRequest(Echo, (params) => ({ id: params.id, payload: String(seen.length) }));
+  });
+  const { connection } = await connectClient(t, path);
+  // Written in one tick, so they arrive together: vscode-jsonrpc hands the server one notification per loop turn.
+  const sent = Array.from({ length: 50 }, (_, seq) => connection.sendNotification(Event, { seq }));
+  const answer = await connection.sendDirectRequest(Echo, { id: 1 });
+  await Promise.all(sent);
+  assert.ok(Number(answer.payload) < 50, `answered after ${answer.payload} of the 50 notifications before it`);
+});
+
+test('an answer that cannot be encoded comes back as an error at once; an undefined one as null', DEADLINE, async (t) => {
+  const { path } = await server(t, (connection) => {
+    connection.onDirectRequest(Echo, (params) => (params.id === 1 ? ({ id: 1, payload: Symbol('not packable') } as unknown as typeof params) : (undefined as unknown as typeof params)));
+  });
+  const { connection } = await connectClient(t, path);
+  await assert.rejects(connection.sendDirectRequest(Echo, { id: 1 }), (error: unknown) => {
+    assert.ok(error instanceof ResponseError);
+    assert.equal(error.code, JsonRpcErrorCodes.InternalError);
+    assert.match(error.message, /^Request test\/echo failed with message: cannot encode message/);
+    return true;
+  });
+  assert.equal(await connection.sendDirectRequest(Echo, { id: 2 }), null);
 });
