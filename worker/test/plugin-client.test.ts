@@ -172,11 +172,24 @@ test('to a plugin that does not list the compact forms, calls and log records go
   assert.equal(Object.hasOwn(plugin.logBatches[0]?.records[0] ?? {}, 'responseHeaders'), false);
 });
 
-test('access log rows go out in full batches; a partial batch waits for the flush interval, not for an acknowledgement', async (t) => {
-  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows] });
-  await client.checkRequest(check('/connect')); // connected before the first flush
-  const batcher = new AccessLogBatcher(client, { batchSize: 10, flushIntervalMs: 1500, queueSize: 1000, workerId: 1 }, logger);
+/** A plugin that reads lines (the worker formats them). */
+const LINES = { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] };
+
+/** A fake plugin, a client connected to it before the first flush, and a batcher on that client (closed when the test ends). */
+async function connectedBatcher(
+  t: TestContext,
+  options: Parameters<typeof startPlugin>[0],
+  { batchSize, flushIntervalMs, queueSize }: { batchSize: number; flushIntervalMs: number; queueSize: number },
+): Promise<{ plugin: FakePlugin; client: PluginClient; batcher: AccessLogBatcher }> {
+  const { plugin, client } = await connected(t, options);
+  await client.checkRequest(check('/connect'));
+  const batcher = new AccessLogBatcher(client, { batchSize, flushIntervalMs, queueSize, workerId: 1 }, logger);
   t.after(() => batcher.close());
+  return { plugin, client, batcher };
+}
+
+test('access log rows go out in full batches; a partial batch waits for the flush interval, not for an acknowledgement', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, { wire: [WIRE_FEATURES.logRows] }, { batchSize: 10, flushIntervalMs: 1500, queueSize: 1000 });
   const log = batcher.target('/tmp/a.log', undefined);
   const started = performance.now();
   for (let i = 0; i < 25; i++) batcher.push(row(log, `/${i}`));
@@ -193,10 +206,7 @@ test('access log rows go out in full batches; a partial batch waits for the flus
 });
 
 test('to a plugin with a logLines hook, each log\'s records go formatted by the worker, one text per log, in order', async (t) => {
-  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
-  await client.checkRequest(check('/connect'));
-  const batcher = new AccessLogBatcher(client, { batchSize: 5, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
-  t.after(() => batcher.close());
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 5, flushIntervalMs: 20, queueSize: 100 });
   const text = batcher.target('/tmp/a.log', '%request_method% %request_path% %response_code%');
   const json = batcher.target('/tmp/a.json', undefined);
   assert.equal(batcher.target('/tmp/a.log', '%request_method% %request_path% %response_code%'), text, 'the same log, the same target');
@@ -213,10 +223,7 @@ test('to a plugin with a logLines hook, each log\'s records go formatted by the 
 });
 
 test('two logs sharing a path get one text, their lines in the order of their requests; a row that cannot be formatted is dropped and counted', async (t) => {
-  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
-  await client.checkRequest(check('/connect'));
-  const batcher = new AccessLogBatcher(client, { batchSize: 5, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
-  t.after(() => batcher.close());
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 5, flushIntervalMs: 20, queueSize: 100 });
   const paths = batcher.target('/tmp/shared.log', '%request_path%');
   const methods = batcher.target('/tmp/shared.log', 'M %request_method%');
   const json = batcher.target('/tmp/other.json', undefined);
@@ -236,10 +243,7 @@ test('two logs sharing a path get one text, their lines in the order of their re
 });
 
 test('a row whose line fails half-way leaves nothing of it in the text; the lines around it are whole', async (t) => {
-  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'] });
-  await client.checkRequest(check('/connect'));
-  const batcher = new AccessLogBatcher(client, { batchSize: 3, flushIntervalMs: 20, queueSize: 100, workerId: 1 }, logger);
-  t.after(() => batcher.close());
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 3, flushIntervalMs: 20, queueSize: 100 });
   const log = batcher.target('/tmp/a.log', '%request_path% %protocol% %response_code%');
   batcher.push(row(log, '/1'));
   const broken = [...row(log, '/2')] as unknown[];
@@ -274,9 +278,7 @@ test('rows pushed before the plugin is first connected go as lines once it is, i
 });
 
 test('records waiting for a plugin that stopped acknowledging: when the queue is full the oldest are dropped, counted', async (t) => {
-  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines'], ackLogs: false });
-  await client.checkRequest(check('/connect'));
-  const batcher = new AccessLogBatcher(client, { batchSize: 5, flushIntervalMs: 60_000, queueSize: 10, workerId: 1 }, logger);
+  const { plugin, batcher } = await connectedBatcher(t, { ...LINES, ackLogs: false }, { batchSize: 5, flushIntervalMs: 60_000, queueSize: 10 });
   const log = batcher.target('/tmp/a.log', '%request_path%');
   // Two batches go and are never acknowledged: 10 unacknowledged records hold the rest back.
   for (let i = 0; i < 10; i++) batcher.push(row(log, `/${i}`));
@@ -292,10 +294,7 @@ test('records waiting for a plugin that stopped acknowledging: when the queue is
 });
 
 test('a batch_size above queue_size sends batches of queue_size as they fill, rather than only on the timer', async (t) => {
-  const { plugin, client } = await connected(t, { wire: [WIRE_FEATURES.logRows] });
-  await client.checkRequest(check('/connect'));
-  const batcher = new AccessLogBatcher(client, { batchSize: 1000, flushIntervalMs: 60_000, queueSize: 10, workerId: 1 }, logger);
-  t.after(() => batcher.close());
+  const { plugin, batcher } = await connectedBatcher(t, { wire: [WIRE_FEATURES.logRows] }, { batchSize: 1000, flushIntervalMs: 60_000, queueSize: 10 });
   const log = batcher.target('/tmp/a.log', undefined);
   for (let i = 0; i < 10; i++) batcher.push(row(log, `/${i}`));
   await waitFor(() => batcher.counters.written === 10);
