@@ -3,10 +3,11 @@
 // targets over several rounds; prints medians, spread and ratios.
 //   node bench/http/run.mjs [--rounds 5] [--seconds 5] [--warmup 3] [--connections 64] [--body 100]
 //                           [--targets direct,mosn,mosn-aa,node-http,nginx,pipe,mosn-auth,mosn-auth-cache,mosn-auth-verify,mosn-log,mosn-ratelimit,mosn-nometrics,mosn-mgmt,mosn-rr4,mosn-lr4] [--no-pin] [--cpu-prof DIR]
-//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default 8; replaces --warmup for restartable targets)]]
+//                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default 8; replaces --warmup for restartable targets)] [--together]]
 // (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
-// (`--fresh`: every proxy is restarted, then warmed up, before each of its rounds; `mosn-aa` is a
-// second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
+// (`--fresh`: every proxy is started, warmed up, measured and stopped in each of its rounds, so
+// that it is alone on its core; `--together` keeps every proxy alive for the whole run instead, as
+// before; `mosn-aa` is a second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
 // Ratios against `mosn` are printed twice: as the ratio of the medians, and as the median of the
 // ratios within each round ("paired"), which cancels the slow drifts of a shared machine.
 // (`mosn-rr4` / `mosn-lr4`: one cluster of 4 upstream hosts — 4 ports of one nginx — under LB_ROUNDROBIN / LB_LEAST_REQUEST.)
@@ -43,6 +44,7 @@ const { values: opt } = parseArgs({
     'plugin-cpu': { type: 'string' },
     fresh: { type: 'boolean', default: false },
     'fresh-warmup': { type: 'string' },
+    together: { type: 'boolean', default: false },
   },
 });
 const rounds = Number(opt.rounds);
@@ -65,6 +67,11 @@ const CPU_PROXY = pin ? 1 : undefined;
 // without `--fresh`, to every target.
 const fresh = opt.fresh;
 const freshWarmup = Number(opt['fresh-warmup'] ?? 8);
+// With `--fresh`, a proxy is alive only for its own round: idle proxies beside it on its core are
+// not how anyone deploys one, and they cost the plugin targets more than `mosn` (measured with
+// mosn vs mosn-log, fresh processes one after another: alone 0.92–1.00; with 4 idle `mosn` beside
+// them 0.82–0.84; with 4 idle proxies that have plugins 0.75–0.77; see docs/benchmarks.md, session 9).
+const alone = fresh && !opt.together;
 const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);
 const writeConfig = (config) => writeMosnConfig(pinPlugins(config, PLUGIN_CPU));
 
@@ -80,14 +87,19 @@ const tempDirs = [];
 /** A target the bench can restart: `launch` starts its processes on a new port. */
 async function target(name, launch, { scheme } = {}) {
   const t = { name, launch, ...(scheme === undefined ? {} : { scheme }) };
-  await relaunch(t);
+  if (!alone) await relaunch(t);
   return t;
 }
 
 async function relaunch(t) {
-  if (t.child !== undefined) await stop(t.child);
+  await stopTarget(t);
   const { port, child } = await t.launch();
   Object.assign(t, { port, child, pid: child.pid });
+}
+
+async function stopTarget(t) {
+  if (t.child !== undefined) await stop(t.child);
+  t.child = undefined;
 }
 
 async function main() {
@@ -189,7 +201,7 @@ async function main() {
   };
   for (const t of targets) {
     t.headers = requestHeaders;
-    await sanityCheck(t);
+    if (!(alone && t.launch)) await sanityCheck(t); // a proxy started per round is checked at each start
     t.rps = [];
     t.p99 = [];
     t.cpuUs = [];
@@ -197,15 +209,18 @@ async function main() {
   }
 
   console.log(
-    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; ${fresh ? `proxies restarted every round (warm-up ${freshWarmup}s)` : 'one process per proxy for the whole run'}; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
+    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; ${fresh ? `proxies restarted every round (warm-up ${freshWarmup}s), ${alone ? 'each alone on its core' : 'all alive together'}` : 'one process per proxy for the whole run'}; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
   );
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
-  for (const t of targets) await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: fresh && t.launch ? freshWarmup : warmup, connections, cpu: CPU_LOAD, headers: t.headers });
+  for (const t of targets) {
+    if (alone && t.launch) continue; // warmed up in each of its rounds
+    await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: fresh && t.launch ? freshWarmup : warmup, connections, cpu: CPU_LOAD, headers: t.headers });
+  }
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + r) % targets.length]);
     for (const t of order) {
-      if (fresh && r > 0 && t.launch) {
+      if (fresh && (r > 0 || alone) && t.launch) {
         await relaunch(t);
         await sanityCheck(t);
         await runWrk({ url: `${t.scheme ?? 'http'}://127.0.0.1:${t.port}/`, seconds: freshWarmup, connections, cpu: CPU_LOAD, headers: t.headers });
@@ -216,6 +231,7 @@ async function main() {
       t.rps.push(res.rps);
       t.p99.push(res.p99);
       t.errors += res.errors;
+      if (alone && t.launch) await stopTarget(t);
     }
     process.stdout.write(`round ${r + 1}/${rounds}: ${order.map((t) => `${t.name} ${Math.round(t.rps.at(-1))}`).join(', ')}\n`);
   }
