@@ -6,8 +6,8 @@
 //                           [--plugin-cpu N] [--fresh [--fresh-warmup SECONDS (default 8; replaces --warmup for restartable targets)] [--together]]
 // (`--plugin-cpu N` runs the plugins under `taskset -c N`; by default they share the proxy's core.)
 // (`--fresh`: every proxy is started, warmed up, measured and stopped in each of its rounds, so
-// that it is alone on its core; `--together` keeps every proxy alive for the whole run instead, as
-// before; `mosn-aa` is a second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
+// that it is the only proxy running; `--together` keeps all proxies running side by side instead,
+// each restarted before its rounds, as before; `mosn-aa` is a second `mosn`, the A/A control: its ratio to `mosn` shows the noise of the machine.)
 // Ratios against `mosn` are printed twice: as the ratio of the medians, and as the median of the
 // ratios within each round ("paired"), which cancels the slow drifts of a shared machine.
 // (`mosn-rr4` / `mosn-lr4`: one cluster of 4 upstream hosts — 4 ports of one nginx — under LB_ROUNDROBIN / LB_LEAST_REQUEST.)
@@ -72,6 +72,10 @@ const freshWarmup = Number(opt['fresh-warmup'] ?? 8);
 // mosn vs mosn-log, fresh processes one after another: alone 0.92–1.00; with 4 idle `mosn` beside
 // them 0.82–0.84; with 4 idle proxies that have plugins 0.75–0.77; see docs/benchmarks.md, session 9).
 const alone = fresh && !opt.together;
+if (opt.together && !fresh) {
+  console.error('--together only applies with --fresh (without it every proxy runs for the whole run anyway)');
+  process.exit(2);
+}
 const PLUGIN_CPU = opt['plugin-cpu'] === undefined ? undefined : Number(opt['plugin-cpu']);
 const writeConfig = (config) => writeMosnConfig(pinPlugins(config, PLUGIN_CPU));
 
@@ -84,7 +88,7 @@ const used = new Set();
 /** Directories a target wrote to (access logs), removed at the end. */
 const tempDirs = [];
 
-/** A target the bench can restart: `launch` starts its processes on a new port. */
+/** A target the bench can restart: `launch` starts its processes on a new port (in `--fresh` alone mode, only in its rounds). */
 async function target(name, launch, { scheme } = {}) {
   const t = { name, launch, ...(scheme === undefined ? {} : { scheme }) };
   if (!alone) await relaunch(t);
@@ -99,7 +103,7 @@ async function relaunch(t) {
 
 async function stopTarget(t) {
   if (t.child !== undefined) await stop(t.child);
-  t.child = undefined;
+  t.child = t.pid = t.port = undefined;
 }
 
 async function main() {
@@ -209,7 +213,7 @@ async function main() {
   }
 
   console.log(
-    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; ${fresh ? `proxies restarted every round (warm-up ${freshWarmup}s), ${alone ? 'each alone on its core' : 'all alive together'}` : 'one process per proxy for the whole run'}; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
+    `upstream: ${upstreamKind}; ${bodyBytes}-byte responses; wrk -t1 -c${connections} -d${seconds}s; ${rounds} rounds; ${fresh ? (alone ? `proxies started for each round (warm-up ${freshWarmup}s), each the only proxy running` : `proxies restarted every round (warm-up ${freshWarmup}s), all running side by side`) : 'one process per proxy for the whole run'}; pinning ${pin ? 'wrk+upstream→CPU0, proxy→CPU1' : 'off'}; plugins ${PLUGIN_CPU === undefined ? 'with the proxy' : `→CPU${PLUGIN_CPU}`}`,
   );
   console.log(`load average before: ${readFileSync('/proc/loadavg', 'utf8').trim()} (other work on the machine skews req/s; CPU µs per request is steadier)`);
   for (const t of targets) {
