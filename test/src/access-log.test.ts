@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile, readdir, rename } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -301,4 +302,95 @@ test('failed exchanges are logged with their response flag: no route, connect fa
   assert.ok(logged.includes('/nowhere 404 NR'), logged.join('\n'));
   assert.ok(logged.includes('/dead 502 UF'), logged.join('\n'));
   assert.ok(logged.includes('/reset 200 UR'), logged.join('\n'));
+});
+
+/**
+ * Sends `chunks` on one connection, one write each, and returns the bytes of each response in the
+ * order they came (responses here all have a content-length).
+ */
+async function rawExchanges(port: number, chunks: readonly string[], responses: number): Promise<Buffer[]> {
+  const socket = net.connect(port, '127.0.0.1');
+  try {
+    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    let input = Buffer.alloc(0);
+    const out: Buffer[] = [];
+    const next = (): void => {
+      for (;;) {
+        const headEnd = input.indexOf('\r\n\r\n');
+        if (headEnd < 0) return;
+        const length = /\r\ncontent-length: *(\d+)/i.exec(input.subarray(0, headEnd).toString('latin1'));
+        assert.ok(length !== null, 'every response here has a content-length');
+        const total = headEnd + 4 + Number(length[1]);
+        if (input.length < total) return;
+        out.push(input.subarray(0, total));
+        input = input.subarray(total);
+      }
+    };
+    const done = new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => {
+        input = Buffer.concat([input, chunk]);
+        next();
+        if (out.length >= responses) resolve();
+      });
+      socket.once('error', reject);
+      socket.once('close', () => reject(new Error(`connection closed after ${out.length} of ${responses} responses`)));
+    });
+    for (const chunk of chunks) {
+      const before = out.length;
+      socket.write(chunk, 'latin1');
+      // One request at a time unless a chunk holds several (pipelined): wait for its answer(s).
+      const expected = before + (chunk.match(/ HTTP\/1\.1\r\n/g)?.length ?? 0);
+      await waitFor(() => (out.length >= Math.min(expected, responses) ? true : undefined), `response ${expected}`, 10_000, 5);
+    }
+    await done;
+    return out;
+  } finally {
+    socket.destroy();
+  }
+}
+
+test('%bytes_received% and %bytes_sent% are the exact bytes of each exchange, also on keep-alive, with a body, pipelined and for a local reply', async (t) => {
+  const upstream = await startHttpUpstream(t, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'text/plain');
+      res.end(req.url === '/big' ? 'x'.repeat(20_000) : 'ok ' + req.url);
+    });
+  });
+  const setup = await setupLogs(t);
+  const config = mosnConfig({
+    listeners: [
+      {
+        ...httpListener('http', 'r'),
+        stream_filters: [{ type: 'access_log', config: { plugin: 'access-log', flush_interval: '10ms' } }],
+        access_logs: [{ log_path: setup.textLog, log_format: '%request_path% %bytes_received% %bytes_sent%' }],
+      },
+    ],
+    routers: [
+      {
+        router_config_name: 'r',
+        // Host "b" matches no virtual host: the proxy answers 404 itself.
+        virtual_hosts: [{ name: 'v', domains: ['a'], routers: [{ match: { prefix: '/' }, route: { cluster_name: 'up' } }] }],
+      },
+    ],
+    clusters: [cluster('up', [upstream.address])],
+    top: { plugins: [{ name: 'access-log', command: process.execPath, args: [LOGGING_MAIN] }] },
+  });
+  const mosn = await startMosn(t, config, { workers: 1 });
+  const requests = [
+    'GET /first HTTP/1.1\r\nhost: a\r\n\r\n',
+    'GET /local HTTP/1.1\r\nhost: b\r\n\r\n',
+    'POST /body HTTP/1.1\r\nhost: a\r\ncontent-length: 11\r\n\r\nhello world',
+    'GET /big HTTP/1.1\r\nhost: a\r\nx-pad: ' + 'p'.repeat(300) + '\r\n\r\n',
+    // Two pipelined in one write: each line counts its own request, not the one read with it.
+    'GET /pipe1 HTTP/1.1\r\nhost: a\r\n\r\n' + 'POST /pipe2 HTTP/1.1\r\nhost: a\r\ncontent-length: 3\r\n\r\nabc',
+  ];
+  const responses = await rawExchanges(mosn.port('http'), requests, 6);
+  const sent = requests.flatMap((r, i) => (i === 4 ? [r.slice(0, r.indexOf('POST')), r.slice(r.indexOf('POST'))] : [r]));
+  const paths = ['/first', '/local', '/body', '/big', '/pipe1', '/pipe2'];
+  const expected = paths.map((path, i) => `${path} ${Buffer.byteLength(sent[i] as string, 'latin1')} ${(responses[i] as Buffer).length}`);
+  const logged = await linesAtLeast(setup.textLog, 6);
+  assert.deepEqual(logged, expected);
+  assert.match((responses[1] as Buffer).toString('latin1'), /^HTTP\/1\.1 404 /, 'the proxy answered /local itself');
+  assert.ok((responses[3] as Buffer).length > 20_000, 'the big response was relayed in several writes');
 });

@@ -64,8 +64,15 @@ export class HttpConnection implements TrackedConnection {
   private accessView: Mutable<ExchangeView> | undefined;
   /** Virtual host of the request in progress (for metrics); set by the proxy stream. */
   virtualHost = '';
-  /** performance.now() at the request head, when metrics are on. */
+  /** performance.now() at the request head, when metrics or the access log are on. */
   private metricsT0 = 0;
+  /**
+   * Bytes read from and written to the client by this connection's own code (a tunnel's relay is
+   * not counted here). Counted as they pass: socket.bytesWritten copies the socket's write queue
+   * on every read, and the access log and metrics read both counts per request.
+   */
+  private bytesIn = 0;
+  private bytesOut = 0;
   private bytesReadCounted = 0;
   private bytesWrittenCounted = 0;
   private readonly stream: ProxyStream;
@@ -120,6 +127,7 @@ export class HttpConnection implements TrackedConnection {
   // ── reading ───────────────────────────────────────────────────────────────────────────────
 
   private onData(chunk: Buffer): void {
+    this.bytesIn += chunk.length;
     if (this.closing) return; // lingering: discard
     try {
       if (this.reqState === RS_BODY && this.input.length === 0) {
@@ -189,11 +197,12 @@ export class HttpConnection implements TrackedConnection {
     if (err !== 0) return this.reject(err);
     input.consume(headEnd - start);
     this.headStarted = false;
-    this.startRequest();
+    this.startRequest(headEnd - start);
     return true;
   }
 
-  private startRequest(): void {
+  /** `headBytes`: the size of the request head just consumed from the input. */
+  private startRequest(headBytes: number): void {
     const req = this.req;
     this.ctx.stats.requestsTotal++;
     this.requestCount++;
@@ -202,16 +211,17 @@ export class HttpConnection implements TrackedConnection {
     this.responseStatus = 0;
     this.responseHead = null;
     this.virtualHost = '';
-    if (this.ctx.listenerMetrics !== undefined) this.metricsT0 = performance.now();
     const notes = this.notes;
+    if (this.ctx.listenerMetrics !== undefined || notes !== null) this.metricsT0 = performance.now();
     if (notes !== null) {
       notes.startTime = Date.now();
-      notes.t0 = performance.now();
+      notes.t0 = this.metricsT0;
       notes.requestDoneAt = req.bodyKind === BodyKind.NONE ? notes.t0 : -1;
       notes.responseHeadAt = -1;
-      // Bytes of pipelined requests read ahead are in bytesRead too: what is buffered is not ours.
-      notes.bytesReadAtStart = this.socket.bytesRead - this.input.length;
-      notes.bytesWrittenAtStart = this.socket.bytesWritten;
+      // The exchange's bytes start at its head; bytes of pipelined requests read ahead are counted
+      // in bytesIn too, and what is still buffered is not ours.
+      notes.bytesReadAtStart = this.bytesIn - this.input.length - headBytes;
+      notes.bytesWrittenAtStart = this.bytesOut;
       notes.upstreamHost = '';
       notes.responseFlag = '';
       notes.requestId = '';
@@ -276,6 +286,7 @@ export class HttpConnection implements TrackedConnection {
   writeResponseStart(head: string, buf: Buffer, start: number, end: number): boolean {
     const socket = this.socket;
     const n = end - start;
+    this.bytesOut += head.length + n; // latin1: one byte per character
     if (n === 0) return socket.write(head, 'latin1');
     if (n <= 4096) return socket.write(head + buf.toString('latin1', start, end), 'latin1');
     socket.cork();
@@ -283,6 +294,18 @@ export class HttpConnection implements TrackedConnection {
     const ok = socket.write(buf.subarray(start, end));
     socket.uncork();
     return ok;
+  }
+
+  /** Writes bytes to the client (counted). */
+  send(bytes: Buffer): boolean {
+    this.bytesOut += bytes.length;
+    return this.socket.write(bytes);
+  }
+
+  /** Writes a head (latin1, one byte per character) to the client (counted). */
+  sendText(text: string): boolean {
+    this.bytesOut += text.length;
+    return this.socket.write(text, 'latin1');
   }
 
   /** Whether the response about to start must be the last on this connection. */
@@ -299,29 +322,33 @@ export class HttpConnection implements TrackedConnection {
     const connection = close ? 'close' : this.req.minor === 0 ? 'keep-alive' : undefined;
     this.responseStatus = status;
     if (this.notes !== null) this.notes.responseHeadAt = performance.now();
-    this.socket.write(buildLocalResponse(status, body, connection, undefined, this.req.method === 'HEAD', extraLines));
+    this.send(buildLocalResponse(status, body, connection, undefined, this.req.method === 'HEAD', extraLines));
     this.responseClose = close;
     this.onResponseComplete();
   }
 
   onResponseComplete(): void {
     this.resState = X_DONE;
-    if (this.notes !== null) this.ctx.accessLog?.record(this.exchangeView(), performance.now());
     const lm = this.ctx.listenerMetrics;
-    if (lm !== undefined) {
-      lm.http.record(this.virtualHost, this.responseStatus, (performance.now() - this.metricsT0) / 1000);
-      this.countBytes(lm.http);
+    if (this.notes !== null || lm !== undefined) {
+      const now = performance.now();
+      if (this.notes !== null) this.ctx.accessLog?.record(this.exchangeView(), now);
+      if (lm !== undefined) {
+        lm.http.record(this.virtualHost, this.responseStatus, (now - this.metricsT0) / 1000);
+        this.countBytes(lm.http, this.bytesIn, this.bytesOut);
+      }
     }
     if (this.reqState === RS_DONE) this.finishExchange();
     else this.closeGracefully(); // the rest of the request body is discarded while lingering
   }
 
-  /** Bytes since the last count, into the listener's byte counters (per response, and at close). */
-  private countBytes(http: { bytesReceived: { value: number }; bytesSent: { value: number } }): void {
-    const read = this.socket.bytesRead;
-    const written = this.socket.bytesWritten;
-    // bytesWritten counts bytes still queued; a reset throws them away and it goes back: counters
-    // only ever go up.
+  /**
+   * Bytes since the last count, into the listener's byte counters: per response from our own
+   * counts, at close from the socket's (which include a tunnel's relayed bytes).
+   */
+  private countBytes(http: { bytesReceived: { value: number }; bytesSent: { value: number } }, read: number, written: number): void {
+    // socket.bytesWritten counts bytes still queued; a reset throws them away and it goes back:
+    // counters only ever go up.
     if (read > this.bytesReadCounted) {
       http.bytesReceived.value += read - this.bytesReadCounted;
       this.bytesReadCounted = read;
@@ -373,8 +400,10 @@ export class HttpConnection implements TrackedConnection {
     view.minor = req.minor;
     view.requestId = req.requestId;
     view.status = this.responseStatus;
-    view.bytesRead = socket.bytesRead - this.input.length;
-    view.bytesWritten = socket.bytesWritten;
+    // A tunnel's relayed bytes are only in the socket's counts (read once, when it closes).
+    const tunnel = this.tunnel !== null;
+    view.bytesRead = (tunnel ? socket.bytesRead : this.bytesIn) - this.input.length;
+    view.bytesWritten = tunnel ? (socket.bytesWritten ?? this.bytesOut) : this.bytesOut;
     return view;
   }
 
@@ -400,7 +429,7 @@ export class HttpConnection implements TrackedConnection {
     const text = parseErrorText(err);
     this.ctx.logger.debug({ client: this.clientAddress, status, reason: text }, 'rejected request');
     this.input.clear();
-    this.socket.write(buildLocalResponse(status, text + '\n', 'close', undefined, false));
+    this.send(buildLocalResponse(status, text + '\n', 'close', undefined, false));
     this.closeGracefully();
     return false;
   }
@@ -413,7 +442,7 @@ export class HttpConnection implements TrackedConnection {
       this.destroy();
       return;
     }
-    this.socket.write(buildLocalResponse(parseErrorStatus(err), parseErrorText(err) + '\n', 'close', undefined, false));
+    this.send(buildLocalResponse(parseErrorStatus(err), parseErrorText(err) + '\n', 'close', undefined, false));
     this.closeGracefully();
   }
 
@@ -468,7 +497,7 @@ export class HttpConnection implements TrackedConnection {
     if (this.headStarted || this.requestCount === 0) {
       this.ctx.logger.debug({ client: this.clientAddress }, 'request header timeout');
       this.input.clear();
-      this.socket.write(buildLocalResponse(408, 'request header timeout\n', 'close', undefined, false));
+      this.send(buildLocalResponse(408, 'request header timeout\n', 'close', undefined, false));
       this.closeGracefully();
     } else {
       this.closeGracefully(); // idle keep-alive connection: close silently
@@ -507,7 +536,7 @@ export class HttpConnection implements TrackedConnection {
     this.ctx.stats.connectionsActive--;
     if (this.ctx.listenerMetrics !== undefined) {
       this.ctx.listenerMetrics.connectionsActive.value--;
-      this.countBytes(this.ctx.listenerMetrics.http);
+      this.countBytes(this.ctx.listenerMetrics.http, this.socket.bytesRead, this.socket.bytesWritten ?? this.bytesOut);
     }
     this.tracker.remove(this);
   }
@@ -529,8 +558,8 @@ export class HttpConnection implements TrackedConnection {
     down.removeAllListeners('end');
     down.removeAllListeners('drain');
     this.pauseMask = 0;
-    down.write(head, 'latin1');
-    if (rest.length > 0) down.write(rest);
+    this.sendText(head);
+    if (rest.length > 0) this.send(rest);
     // Bytes the client sent right after its handshake already belong to the new protocol.
     if (this.input.length > 0) {
       upstream.write(Buffer.from(this.input.buf.subarray(this.input.start, this.input.end)));

@@ -238,7 +238,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
 
   onUpstreamInformational(head: ResponseHead): void {
     // 1xx (e.g. 100 Continue) go to HTTP/1.1 clients only; HTTP/1.0 does not know them.
-    if (this.conn.req.minor === 1) this.conn.socket.write(buildDownstreamResponseHead(head, undefined), 'latin1');
+    if (this.conn.req.minor === 1) this.conn.sendText(buildDownstreamResponseHead(head, undefined));
   }
 
   onUpstreamHead(head: ResponseHead, buf: Buffer, start: number, end: number): void {
@@ -280,7 +280,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
   onUpstreamBody(buf: Buffer, start: number, end: number): void {
     if (end === start) return;
     if (this.idleTimer !== undefined) this.idleTimer.refresh();
-    const ok = this.conn.socket.write(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+    const ok = this.conn.send(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
     if (!ok) this.pauseUpstream();
   }
 
