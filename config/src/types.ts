@@ -55,6 +55,11 @@ export interface PluginConfig {
   failure_mode: FailureMode | undefined;
   /** Time allowed from launch to the handshake line and a successful initialize. Default 5s. */
   start_timeout: DurationMs;
+  /**
+   * Scheduling niceness of the plugin process, 0 (the supervisor's) to 19 (lowest). A plugin off
+   * the request path (access logs) that shares a core with workers preempts them less at 10.
+   */
+  nice: number;
   /** The working directory of the plugin process: the config file's folder. */
   cwd: string;
 }

@@ -38,8 +38,8 @@ function failure(text: string): ConfigError {
 test('plugins get defaults, and commands with a slash resolve against the config folder', () => {
   const config = parseConfig(base('', PLUGINS), '/etc/mosn/mosn.yaml');
   assert.deepStrictEqual(config.plugins, [
-    { name: 'auth', command: 'node', args: ['plugins/auth/dist/src/main.js'], env: {}, config: { api_keys: ['k1'] }, timeout: 200, failure_mode: undefined, start_timeout: 5000, cwd: '/etc/mosn' },
-    { name: 'policy', command: '/etc/mosn/bin/policy', args: [], env: {}, config: {}, timeout: 50, failure_mode: 'closed', start_timeout: 5000, cwd: '/etc/mosn' },
+    { name: 'auth', command: 'node', args: ['plugins/auth/dist/src/main.js'], env: {}, config: { api_keys: ['k1'] }, timeout: 200, failure_mode: undefined, start_timeout: 5000, nice: 0, cwd: '/etc/mosn' },
+    { name: 'policy', command: '/etc/mosn/bin/policy', args: [], env: {}, config: {}, timeout: 50, failure_mode: 'closed', start_timeout: 5000, nice: 0, cwd: '/etc/mosn' },
   ]);
 });
 
@@ -74,4 +74,13 @@ test('duplicate plugin names, bad names and unknown plugin keys are errors', () 
   assert.match(failure(base('', dup)).message, /plugins\[1\]\.name: duplicate plugin name "a"/);
   assert.match(failure(base('', `plugins:\n  - { name: "a b", command: x }`)).message, /plugins\[0\]\.name: expected a name of letters/);
   assert.match(failure(base('', `plugins:\n  - { name: a, command: x, timout: 1s }`)).message, /unknown key "timout" in a plugin; did you mean "timeout"\?/);
+});
+
+test('nice is a whole number from 0 to 19: a plugin may be given a lower priority, never a higher one', () => {
+  const config = parseConfig(base('', `${PLUGINS}\n    nice: 10`), '/etc/mosn/mosn.yaml');
+  assert.deepStrictEqual(config.plugins.map((p) => p.nice), [0, 10]);
+  for (const bad of ['-5', '20', '2.5', '"low"']) {
+    const err = failure(base('', `${PLUGINS}\n    nice: ${bad}`));
+    assert.match(err.message, /nice/, `${bad}: ${err.message}`);
+  }
 });

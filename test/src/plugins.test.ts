@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { startHttpUpstream } from './helpers/upstream.js';
 import { startLoad } from './helpers/load.js';
 
 const AUTH_MAIN = fileURLToPath(new URL('../../../plugins/auth/dist/src/main.js', import.meta.url));
+const LOGGING_MAIN = fileURLToPath(new URL('../../../plugins/logging-bypass/dist/src/main.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 function withPlugins(plugins: Json[]): Json {
@@ -215,4 +216,47 @@ test('a changed auth plugin is swapped under load with zero failed auth decision
     assert.deepEqual(report.non2xx, {}, 'no refused or failed auth decision');
   }
   await waitForExit(replaced, 5000);
+});
+
+/** The niceness of each thread of `pid` (field 19 of /proc/<pid>/task/<tid>/stat). */
+async function threadNiceness(pid: number): Promise<number[]> {
+  const { readdir } = await import('node:fs/promises');
+  const out: number[] = [];
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) continue; // the thread ended while we listed
+    out.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
+
+test('nice lowers the priority of every thread of a plugin, still so once it works; the default leaves it as is', async (t) => {
+  const dir = await tempDir(t);
+  const logPath = path.join(dir, 'access.log');
+  const config = mosnConfig({
+    listeners: [
+      {
+        ...httpListener('http', 'r'),
+        stream_filters: [{ type: 'access_log', config: { plugin: 'log', flush_interval: '10ms' } }],
+        access_logs: [{ log_path: logPath, log_format: '%request_path% %response_code%' }],
+      },
+    ],
+    routers: [catchAllRouter('r', 'up')],
+    clusters: [cluster('up', ['127.0.0.1:9'])],
+    top: { plugins: [{ name: 'log', command: process.execPath, args: [LOGGING_MAIN], nice: 10 }, authPlugin()] },
+  });
+  const mosn = await startMosn(t, config, { workers: 1 });
+  const plugins = await pluginList(mosn.configFile);
+  const niced = plugins.find((p) => p.name === 'log')?.pid;
+  const plain = plugins.find((p) => p.name === 'auth')?.pid;
+  assert.ok(typeof niced === 'number' && typeof plain === 'number', JSON.stringify(plugins));
+  const before = await threadNiceness(niced);
+  assert.deepEqual(new Set(before), new Set([10]), `every thread at 10: ${before.join(',')}`);
+  assert.deepEqual(new Set(await threadNiceness(plain)), new Set([0]), 'a plugin without nice keeps the default');
+
+  // The plugin at work (a batch, its file opened and written) keeps every thread at 10.
+  assert.equal((await request(mosn.port('http'), { path: '/logged' })).status, 502);
+  await waitFor(async () => ((await readFile(logPath, 'utf8').catch(() => '')).includes('/logged 502') ? true : undefined), 'the line in the access log');
+  const after = await threadNiceness(niced);
+  assert.deepEqual(new Set(after), new Set([10]), `every thread at 10: ${after.join(',')}`);
 });

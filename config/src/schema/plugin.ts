@@ -25,6 +25,8 @@ export function pluginSchema(baseDir: string) {
     timeout: duration().default(DEFAULT_PLUGIN_TIMEOUT_MS),
     failure_mode: failureMode.optional(),
     start_timeout: duration().default(DEFAULT_PLUGIN_START_TIMEOUT_MS),
+    // Lower only: raising a priority needs privileges the supervisor should not depend on.
+    nice: z.number().int().min(0).max(19).default(0),
   }).transform(
     (p): PluginConfig => ({
       name: p.name,
@@ -36,6 +38,7 @@ export function pluginSchema(baseDir: string) {
       timeout: p.timeout,
       failure_mode: p.failure_mode,
       start_timeout: p.start_timeout,
+      nice: p.nice,
       cwd: baseDir,
     }),
   );

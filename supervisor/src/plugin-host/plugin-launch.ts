@@ -32,6 +32,7 @@ import {
 } from '@mosn/ipc-protocol';
 import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 import { OutputForwarder } from '../generation/output-forwarder.js';
+import { setPluginPriority } from './plugin-priority.js';
 
 /** Lines a plugin may print on stdout before its handshake (a banner, a stray log) before we give up. */
 const MAX_LINES_BEFORE_HANDSHAKE = 20;
@@ -114,6 +115,13 @@ export async function launchPlugin(config: PluginConfig, options: LaunchOptions)
     if (handshake === 'timeout') return await failWith(`no handshake line on stdout within ${config.start_timeout} ms`);
     if ('exit' in handshake) return await failWith(`exited before its handshake (${describePluginExit(handshake.exit)})`);
     if ('error' in handshake) return await failWith(handshake.error);
+    if (config.nice !== 0) {
+      try {
+        setPluginPriority(child.pid, config.nice);
+      } catch (error) {
+        return await failWith(`cannot set its nice to ${config.nice}: ${(error as Error).message}`, error);
+      }
+    }
 
     const socket = await Promise.race([connectUnix(handshake.socketPath, { timeoutMs: config.start_timeout }), timeout]);
     if (socket === 'timeout') return await failWith(`socket ${handshake.socketPath} did not accept within ${config.start_timeout} ms`);
