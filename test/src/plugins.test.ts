@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -220,7 +220,6 @@ test('a changed auth plugin is swapped under load with zero failed auth decision
 
 /** The niceness of each thread of `pid` (field 19 of /proc/<pid>/task/<tid>/stat). */
 async function threadNiceness(pid: number): Promise<number[]> {
-  const { readdir } = await import('node:fs/promises');
   const out: number[] = [];
   for (const tid of await readdir(`/proc/${pid}/task`)) {
     const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
