@@ -205,6 +205,22 @@ test('access log rows go out in full batches; a partial batch waits for the flus
   assert.deepEqual(batcher.counters, { records: 25, sent: 25, written: 25, dropped: 0 });
 });
 
+test('a full batch restarts the flush interval: records after it wait their own interval, not the rest of the full batch\'s', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, { wire: [WIRE_FEATURES.logRows] }, { batchSize: 10, flushIntervalMs: 400, queueSize: 1000 });
+  const log = batcher.target('/tmp/a.log', undefined);
+  const started = performance.now();
+  for (let i = 0; i < 10; i++) batcher.push(row(log, `/${i}`)); // the first armed the timer; the tenth fills the batch
+  await waitFor(() => batcher.counters.written === 10);
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  for (let i = 10; i < 13; i++) batcher.push(row(log, `/${i}`));
+  // 450 ms in: the first push's timer (400 ms) would have sent these 3 as a partial batch by now.
+  await new Promise((resolve) => setTimeout(resolve, 450 - (performance.now() - started)));
+  assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10], 'only the full batch has left');
+  await waitFor(() => batcher.counters.written === 13);
+  assert.ok(performance.now() - started >= 600, 'the 3 left 400 ms after the first of them');
+  assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 3]);
+});
+
 test('to a plugin with a logLines hook, each log\'s records go formatted by the worker, one text per log, in order', async (t) => {
   const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 5, flushIntervalMs: 20, queueSize: 100 });
   const text = batcher.target('/tmp/a.log', '%request_method% %request_path% %response_code%');

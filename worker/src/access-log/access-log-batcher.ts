@@ -100,6 +100,9 @@ export class AccessLogBatcher {
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(this.#flushFull);
+        // The full batch leaves now: what comes next is newer, its flush_interval starts with it
+        // (under a steady load batches then leave full, not also as a partial one per tick).
+        this.#clearTimer();
       }
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
@@ -115,12 +118,15 @@ export class AccessLogBatcher {
   /** Everything queued (the timer fired, or the worker is stopping). */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    this.#clearTimer();
     this.#send(1);
   };
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
 
   /** Sends batches while at least `minimum` records are queued and the plugin keeps up. */
   #send(minimum: number): void {
@@ -229,8 +235,7 @@ export class AccessLogBatcher {
   close(): void {
     this.#flush();
     this.#closed = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#clearTimer();
     this.counters.dropped += this.#queue.length;
     this.#queue = [];
   }
