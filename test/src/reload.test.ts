@@ -12,7 +12,7 @@ import { request } from './helpers/http-client.js';
 import { startLoad } from './helpers/load.js';
 import { runMosnctl, startMosn, writeConfig } from './helpers/mosn-process.js';
 import { startHttpUpstream } from './helpers/upstream.js';
-import { childPids, openFds } from './helpers/processes.js';
+import { childPids, fdTargets, openFds } from './helpers/processes.js';
 
 /** Each generation's config rewrites the Host header to `gen-N`, so a response tells which config served it. */
 function configFor(generation: number, upstream: string, extra: { listeners?: Json[]; workers?: Json } = {}): Json {
@@ -40,7 +40,7 @@ test('20 reloads under keep-alive and new-connection load lose no request, and t
   const mosn = await startMosn(t, configFor(1, upstream.address));
   const port = mosn.port('http');
   const supervisorPid = mosn.child.pid ?? -1;
-  const baseline = { fds: openFds(supervisorPid), children: childPids(supervisorPid).length };
+  const baseline = { fds: openFds(supervisorPid), targets: fdTargets(supervisorPid), children: childPids(supervisorPid).length };
   const load = startLoad({ port, keepAliveClients: 8, newConnectionClients: 2 });
   let lastTotals = 0;
   try {
@@ -73,10 +73,10 @@ test('20 reloads under keep-alive and new-connection load lose no request, and t
   assert.ok(status.supervisor.totals.requests >= lastTotals);
   // Nothing accumulates across reloads: the same number of children and open files as at the start.
   await waitFor(() => (childPids(supervisorPid).length === baseline.children ? true : undefined), 'old workers to be reaped');
-  // No more than before: the baseline may still count the control connection of the ready check,
-  // closing as it was taken (a fresh-clone run saw 27 after against 28 before).
-  const fds = openFds(supervisorPid);
-  assert.ok(fds <= baseline.fds, `the supervisor holds ${fds} fds after 20 reloads, ${baseline.fds} before`);
+  // No more than before, once the last control connections have closed: either count may catch one
+  // closing (a CI run saw 27 after against 26 before). A leak never settles, so it still fails here.
+  const settled = await waitFor(() => (openFds(supervisorPid) <= baseline.fds ? true : undefined), 'fds', 5000).catch(() => false);
+  assert.ok(settled, `the supervisor holds ${openFds(supervisorPid)} fds after 20 reloads, ${baseline.fds} before\nafter:  ${fdTargets(supervisorPid).join(' ')}\nbefore: ${baseline.targets.join(' ')}`);
   const workers = status.workers.map((w) => w.pid);
   const stopped = await runMosnctl(['stop', '-c', mosn.configFile]);
   assert.equal(stopped.code, 0, stopped.stderr);

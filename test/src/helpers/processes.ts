@@ -1,5 +1,5 @@
 import { isProcessAlive } from '@mosn/supervisor';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Pids whose parent is `pid`, read from /proc (Linux). */
 export function childPids(pid: number): number[] {
@@ -37,4 +37,17 @@ export function workersOf(pid: number): number[] {
 /** How many file descriptors `pid` has open (Linux). */
 export function openFds(pid: number): number {
   return readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** What each of `pid`'s file descriptors points at, to say which one a leak is. */
+export function fdTargets(pid: number): string[] {
+  const targets: string[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      targets.push(`${fd}→${readlinkSync(`/proc/${pid}/fd/${fd}`)}`);
+    } catch {
+      // Closed while we looked.
+    }
+  }
+  return targets;
 }
