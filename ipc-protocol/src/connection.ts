@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { createMessageConnection } from 'vscode-jsonrpc/node';
-import type { Logger as JsonRpcLogger, MessageConnection, RequestType } from 'vscode-jsonrpc/node';
+import type { Logger as JsonRpcLogger, MessageConnection, NotificationType, RequestType } from 'vscode-jsonrpc/node';
 import { DirectRequests } from './direct-requests.js';
 import { IPC_ERROR_CODES, IpcError } from './errors.js';
 import { IpcMessageReader } from './message-reader.js';
@@ -25,6 +25,8 @@ export interface IpcConnectionOptions {
 export interface IpcConnection extends MessageConnection {
   /** Answers requests of `type` as soon as each is read, in the same turn (the data path's `plugin/batch`). */
   onDirectRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void;
+  /** Handles notifications of `type` as soon as each is read, in the same turn (access log batches). */
+  onDirectNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void;
   /** Sends a request of `type` whose response settles as soon as it is read. */
   sendDirectRequest<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R>;
 }
@@ -42,7 +44,8 @@ export interface IpcConnection extends MessageConnection {
  * - `dispose()` sends what is already queued, then closes the socket;
  * - a response settles its request as soon as it is read, even if a notification the peer sent
  *   before it is still queued (vscode-jsonrpc otherwise delivers everything one per loop turn);
- * - `onDirectRequest` / `sendDirectRequest` handle a method below vscode-jsonrpc's queue.
+ * - `onDirectRequest` / `sendDirectRequest` / `onDirectNotification` handle a method below
+ *   vscode-jsonrpc's queue.
  */
 export function createIpcConnection(socket: Socket, options: IpcConnectionOptions): IpcConnection {
   const { logger } = options;
@@ -70,6 +73,7 @@ export function createIpcConnection(socket: Socket, options: IpcConnectionOption
   connection.onDispose(() => direct.close());
   return Object.assign(connection, {
     onDirectRequest: direct.handle.bind(direct),
+    onDirectNotification: direct.handleNotification.bind(direct),
     sendDirectRequest: direct.send.bind(direct),
   }) as IpcConnection;
 }

@@ -84,7 +84,7 @@ export type { BatchCall, BatchError, BatchHookName, BatchHookResults, BatchOutco
 export { HostSetLogLevel, LOG_LEVELS, PluginMetrics } from './methods/metrics.js';
 export type { HostState, MetricJson, MetricsReport, SetLogLevelParams, SetLogLevelResult } from './methods/metrics.js';
 export { PluginLogRecords, PluginLogRecordsAck, PluginReopenLogs } from './methods/access-log.js';
-export type { AccessLogLines, AccessLogRecord, AccessLogTarget, LogRecordsAckParams, LogRecordsParams } from './methods/access-log.js';
+export type { AccessLogBytes, AccessLogLines, AccessLogRecord, AccessLogTarget, LogRecordsAckParams, LogRecordsParams } from './methods/access-log.js';
 export {
   WIRE_FEATURES,
   accessLogRecordOf,

@@ -6,7 +6,7 @@ import { JsonRpcErrorCodes, ResponseError } from '../src/index.js';
 import type { IpcConnection } from '../src/index.js';
 import { connectClient, startServer, tempDir, withDeadline } from './helpers/ipc.js';
 import type { TestServer } from './helpers/ipc.js';
-import { Echo, Event, Hang } from './helpers/methods.js';
+import { Blob, Echo, Event, Hang } from './helpers/methods.js';
 
 // A request that never settles fails its test instead of hanging the run.
 const DEADLINE = { timeout: 5000 };
@@ -112,4 +112,37 @@ test('an answer that cannot be encoded comes back as an error at once; an undefi
     return true;
   });
   assert.equal(await connection.sendDirectRequest(Echo, { id: 2 }), null);
+});
+
+test('a direct notification is handled when read, in order, with its bytes as sent; others still go to vscode-jsonrpc', DEADLINE, async (t) => {
+  const direct: { seq: number; bytes: Uint8Array }[] = [];
+  const queued: number[] = [];
+  let queuedWhenFirstDirect = -1;
+  let allArrived!: () => void;
+  const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+  const check = (): void => void (queued.length === 50 && direct.length === 5 && allArrived());
+  const { path } = await server(t, (connection) => {
+    connection.onNotification(Event, (params) => {
+      queued.push(params.seq);
+      check();
+    });
+    connection.onDirectNotification(Blob, (params) => {
+      if (direct.length === 0) queuedWhenFirstDirect = queued.length;
+      direct.push(params);
+      check();
+    });
+  });
+  const { connection } = await connectClient(t, path);
+  const events = Array.from({ length: 50 }, (_, seq) => connection.sendNotification(Event, { seq }));
+  const blobs = Array.from({ length: 5 }, (_, seq) => connection.sendNotification(Blob, { seq, bytes: Buffer.alloc(70_000 + seq, seq) }));
+  await Promise.all([...events, ...blobs]);
+  await withDeadline(arrived, 4000, 'every notification to arrive');
+  assert.ok(queuedWhenFirstDirect < 50, `handled after ${queuedWhenFirstDirect} of the 50 queued notifications before it`);
+  assert.deepEqual(direct.map((d) => d.seq), [0, 1, 2, 3, 4]);
+  for (const { seq, bytes } of direct) {
+    assert.ok(bytes instanceof Uint8Array, 'bytes arrive as bytes');
+    assert.equal(bytes.length, 70_000 + seq);
+    assert.ok(bytes.every((b) => b === seq), `blob ${seq} intact`);
+  }
+  assert.deepEqual(queued, Array.from({ length: 50 }, (_, seq) => seq));
 });

@@ -67,7 +67,7 @@ test('the launch constants are what the supervisor and the SDK agree on', () => 
     logLevel: 'MOSN_PLUGIN_LOG_LEVEL',
     adminAddress: 'MOSN_ADMIN_ADDRESS',
   });
-  assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call', 'rateLimit', 'logRecords', 'logLines', 'reopenLogs', 'metrics']);
+  assert.deepEqual([...PLUGIN_HOOKS], ['checkRequest', 'call', 'rateLimit', 'logRecords', 'logLines', 'logBytes', 'reopenLogs', 'metrics']);
 });
 
 test('plugin RPC error codes are application codes distinct from the generic ones', () => {

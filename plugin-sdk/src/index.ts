@@ -8,6 +8,7 @@ export type { ThrottledLogOptions } from './throttled-log.js';
 export { PLUGIN_SDK_ERROR_CODES, PluginConfigError, PluginSdkError } from './errors.js';
 export type { PluginSdkErrorCode } from './errors.js';
 export type {
+  AccessLogBytes,
   AccessLogLines,
   AccessLogRecord,
   AccessLogTarget,
@@ -20,6 +21,7 @@ export type {
   ConfigSchema,
   HookContext,
   HostApi,
+  LogByteBatch,
   LogLineBatch,
   LogRecordBatch,
   MetricJson,

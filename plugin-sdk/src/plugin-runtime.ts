@@ -20,7 +20,7 @@ import { PLUGIN_SDK_ERROR_CODES, PluginSdkError, messageOf } from './errors.js';
 import { checkCallResult, checkCheckRequestResult, checkNothing, checkRateLimitResult } from './hook-results.js';
 import type { ResultCheck } from './hook-results.js';
 import type { HostApi } from './host-api.js';
-import type { HookContext, LogLineBatch, PluginLogger } from './types.js';
+import type { HookContext, LogByteBatch, LogLineBatch, PluginLogger } from './types.js';
 
 export interface PluginRuntimeOptions {
   readonly logger: PluginLogger;
@@ -88,6 +88,10 @@ export class PluginRuntime {
 
   logLines(batch: LogLineBatch): Promise<void> {
     return promised(() => this.#run('logLines', batch, checkNothing));
+  }
+
+  logBytes(batch: LogByteBatch): Promise<void> {
+    return promised(() => this.#run('logBytes', batch, checkNothing));
   }
 
   metrics(report: MetricsReport): Promise<void> {

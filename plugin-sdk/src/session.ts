@@ -57,7 +57,7 @@ import type { PluginSdkErrorCode } from './errors.js';
 import type { PluginRuntime } from './plugin-runtime.js';
 import type { HostLink } from './host-api.js';
 import { ThrottledLog } from './throttled-log.js';
-import type { LogLineBatch, PluginLogger } from './types.js';
+import type { LogByteBatch, LogLineBatch, PluginLogger } from './types.js';
 
 /** What a session needs from the plugin server around it. */
 export interface SessionHost {
@@ -207,26 +207,20 @@ export function openSession(socket: Socket, host: SessionHost): void {
   );
 
   // Notifications: nobody waits for an answer, so a failure is logged here and goes no further.
-  connection.onNotification(PluginLogRecords, (params) => {
+  // A batch is handled as soon as it is read, below vscode-jsonrpc's queue: its writes are queued
+  // synchronously either way, and a large message skips a turn through that queue.
+  connection.onDirectNotification(PluginLogRecords, (params) => {
     if (role === undefined || host.runtime === undefined) {
       logger.warn({ code: PLUGIN_SDK_ERROR_CODES.notInitialized }, 'plugin/logRecords ignored: expected a successful plugin/initialize on this connection first');
       return;
     }
     // Acknowledged once handled, so that the worker knows which batches a crash could have lost.
-    const lines: unknown = (params as { lines?: unknown } | null)?.lines;
-    const handled =
-      lines === undefined
-        ? host.runtime.logRecords(withRecords(params))
-        : Array.isArray(lines)
-          ? host.runtime.logLines(lineBatch(params, lines))
-          : Promise.reject(
-              new PluginSdkError(PLUGIN_SDK_ERROR_CODES.requestInvalid, `${PluginLogRecords.method}: expected "lines" to be a list of { log, records, text }, found ${typeof lines === 'object' ? JSON.stringify(lines).slice(0, 80) : typeof lines}`),
-            );
-    handled.then(
-      () => void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: true }).catch(() => undefined),
+    const seq = (params as { seq?: unknown } | null)?.seq;
+    logBatchHandled(host.runtime, params).then(
+      () => void connection.sendNotification(PluginLogRecordsAck, { seq: seq as number, written: true }).catch(() => undefined),
       (error: unknown) => {
         logAs(logger, PluginLogRecords.method)(error);
-        void connection.sendNotification(PluginLogRecordsAck, { seq: params.seq, written: false }).catch(() => undefined);
+        void connection.sendNotification(PluginLogRecordsAck, { seq: seq as number, written: false }).catch(() => undefined);
       },
     );
   });
@@ -319,6 +313,30 @@ function withRecords(params: LogRecordsParams): LogRecordsParams {
   const records = new Array<AccessLogRecord>(rows.length);
   for (let i = 0; i < rows.length; i++) records[i] = accessLogRecordOf(rows[i]) ?? (null as unknown as AccessLogRecord);
   return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
+}
+
+/** Runs the hook for the form the batch came in: bytes, lines or records. */
+function logBatchHandled(runtime: PluginRuntime, params: LogRecordsParams): Promise<void> {
+  const { bytes, lines } = (params ?? {}) as { bytes?: unknown; lines?: unknown };
+  if (bytes !== undefined) {
+    return Array.isArray(bytes) ? runtime.logBytes(byteBatch(params, bytes)) : Promise.reject(notAList('bytes', '{ log, records, bytes }', bytes));
+  }
+  if (lines !== undefined) {
+    return Array.isArray(lines) ? runtime.logLines(lineBatch(params, lines)) : Promise.reject(notAList('lines', '{ log, records, text }', lines));
+  }
+  return runtime.logRecords(withRecords(params));
+}
+
+function notAList(field: string, entry: string, found: unknown): PluginSdkError {
+  return new PluginSdkError(
+    PLUGIN_SDK_ERROR_CODES.requestInvalid,
+    `${PluginLogRecords.method}: expected "${field}" to be a list of ${entry}, found ${typeof found === 'object' ? JSON.stringify(found).slice(0, 80) : typeof found}`,
+  );
+}
+
+/** The batch as a `logBytes` hook sees it (its entries are the plugin's to check). */
+function byteBatch(params: LogRecordsParams, bytes: unknown[]): LogByteBatch {
+  return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, bytes: bytes as LogByteBatch['bytes'] };
 }
 
 /** The batch as a `logLines` hook sees it (its entries are the plugin's to check). */

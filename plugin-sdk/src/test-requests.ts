@@ -12,7 +12,7 @@ import type {
   RateLimitDescriptor,
   RateLimitParams,
 } from '@mosn/ipc-protocol';
-import type { LogLineBatch } from './types.js';
+import type { LogByteBatch, LogLineBatch } from './types.js';
 
 /** A request check with every field optional; names may be any case, values may repeat. */
 export interface TestCheckRequest {
@@ -129,6 +129,14 @@ function batchOf(batch: TestLogRecordBatch | TestLogLineBatch): Omit<LogLineBatc
 /** Records filled in with neutral values. */
 export function toLogRecordsParams(batch: TestLogRecordBatch): LogRecordsParams {
   return { ...batchOf(batch), records: batch.records.map((r) => ({ ...NEUTRAL_RECORD, ...r })) };
+}
+
+/** Each log's lines as one UTF-8 buffer, each line with its newline. */
+export function toLogByteBatch(batch: TestLogLineBatch): LogByteBatch {
+  return {
+    ...batchOf(batch),
+    bytes: batch.lines.map((l) => ({ log: l.log ?? 0, records: l.lines.length, bytes: Buffer.from(l.lines.map((line) => line + '\n').join('')) })),
+  };
 }
 
 /** Each log's lines joined, each with its newline. */

@@ -35,7 +35,7 @@ import {
 } from '@mosn/ipc-protocol';
 import type { BatchCall, BatchResult, CompactCall, HeartbeatResult, LogRecordsAckParams, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { PLUGIN_SDK_ERROR_CODES, PluginSdkError } from './errors.js';
-import { toCallParams, toCheckRequestParams, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
+import { toCallParams, toCheckRequestParams, toLogByteBatch, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogLineBatch, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
 import type { CallResult, CheckRequestResult, MetricsReport, RateLimitResult } from './types.js';
 
@@ -66,6 +66,8 @@ export interface LaunchedTestPlugin {
   logRecords(batch: TestLogRecordBatch): Promise<void>;
   /** Sends a batch of lines, as a worker does to a plugin with a `logLines` hook (resolves once written). */
   logLines(batch: TestLogLineBatch): Promise<void>;
+  /** The same as bytes, as a worker sends them to a plugin with a `logBytes` hook (resolves once written). */
+  logBytes(batch: TestLogLineBatch): Promise<void>;
   /** The plugin's acknowledgements of log batches (`seq`, and whether the hook succeeded), as they arrived. */
   readonly acks: readonly LogRecordsAckParams[];
   /** Sends `plugin/reopenLogs` as the host does. */
@@ -181,6 +183,7 @@ export async function launchTestPlugin(script: string, options: LaunchTestPlugin
       rateLimit: (request = {}) => connection.sendRequest(PluginRateLimit, toRateLimitParams(request)),
       logRecords: (batch) => connection.sendNotification(PluginLogRecords, toLogRecordsParams(batch)),
       logLines: (batch) => connection.sendNotification(PluginLogRecords, { ...toLogLineBatch(batch), records: [] }),
+      logBytes: (batch) => connection.sendNotification(PluginLogRecords, { ...toLogByteBatch(batch), records: [] }),
       acks,
       reopenLogs: () => connection.sendNotification(PluginReopenLogs),
       metrics: (report) => connection.sendNotification(PluginMetrics, report),

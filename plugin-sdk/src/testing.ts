@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import { createPluginLogger } from './logger.js';
 import { PluginRuntime } from './plugin-runtime.js';
 import type { AnyPluginDefinition } from './definition.js';
-import { toCallParams, toCheckRequestParams, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
+import { toCallParams, toCheckRequestParams, toLogByteBatch, toLogLineBatch, toLogRecordsParams, toRateLimitParams } from './test-requests.js';
 import type { TestCallRequest, TestCheckRequest, TestLogLineBatch, TestLogRecordBatch, TestRateLimitRequest } from './test-requests.js';
 import type { CallResult, CheckRequestResult, ConfigSchema, HostApi, MetricsReport, PluginDefinition, PluginLogger, RateLimitResult } from './types.js';
 
@@ -56,6 +56,8 @@ export interface TestPlugin<Config, State> {
   logRecords(batch: TestLogRecordBatch): Promise<void>;
   /** The same for a `logLines` hook: each log's lines as a worker would have formatted them. */
   logLines(batch: TestLogLineBatch): Promise<void>;
+  /** The same for a `logBytes` hook: the lines as the bytes a worker sends. */
+  logBytes(batch: TestLogLineBatch): Promise<void>;
   reopenLogs(): Promise<void>;
   /** Delivers a metrics report as a worker or the host would; resolves when the hook handled it. */
   metrics(report: MetricsReport): Promise<void>;
@@ -105,6 +107,7 @@ export async function createTestPlugin<Schema extends ConfigSchema = z.ZodUnknow
     rateLimit: (request = {}) => runtime.rateLimit(toRateLimitParams(request)),
     logRecords: (batch) => runtime.logRecords(toLogRecordsParams(batch)),
     logLines: (batch) => runtime.logLines(toLogLineBatch(batch)),
+    logBytes: (batch) => runtime.logBytes(toLogByteBatch(batch)),
     reopenLogs: () => runtime.reopenLogs(),
     metrics: (report) => runtime.metrics(report),
     close: () => runtime.shutdown(),

@@ -7,6 +7,7 @@
  * runs once after that and returns the plugin's state; every hook gets `{ config, state, logger }`.
  */
 import type {
+  AccessLogBytes,
   AccessLogLines,
   AccessLogRecord,
   AccessLogTarget,
@@ -31,6 +32,7 @@ import type { z } from 'zod';
 
 export type { HostApi } from './host-api.js';
 export type {
+  AccessLogBytes,
   AccessLogLines,
   AccessLogRecord,
   AccessLogTarget,
@@ -61,6 +63,12 @@ export type LogRecordBatch = LogRecordsParams;
  * in this batch its lines, formatted by the worker, each ending with "\n".
  */
 export type LogLineBatch = Pick<LogRecordsParams, 'workerId' | 'pid' | 'seq' | 'dropped' | 'logs'> & { readonly lines: readonly AccessLogLines[] };
+
+/**
+ * The same batch as a `logBytes` hook sees it: per file, the lines as the bytes they were sent in
+ * (a view into the message, nothing decoded), each line ending with a newline byte.
+ */
+export type LogByteBatch = Pick<LogRecordsParams, 'workerId' | 'pid' | 'seq' | 'dropped' | 'logs'> & { readonly bytes: readonly AccessLogBytes[] };
 
 export type PluginLogger = Logger;
 
@@ -103,6 +111,12 @@ export interface PluginHooks<Config, State> {
    * and shutdown rules as `logRecords`.
    */
   logLines?(batch: LogLineBatch, context: HookContext<Config, State>): Awaitable<void>;
+  /**
+   * The same lines as bytes, for a plugin that writes them as they are: nothing is decoded in the
+   * plugin nor encoded in the worker, the cheapest form for both. A plugin with this hook gets
+   * bytes only (not `logLines` nor `logRecords`). Same order and shutdown rules as `logRecords`.
+   */
+  logBytes?(batch: LogByteBatch, context: HookContext<Config, State>): Awaitable<void>;
   /** Reopen log files (the operator rotated them: SIGUSR1 to the supervisor, `mosnctl logs reopen`). */
   reopenLogs?(context: HookContext<Config, State>): Awaitable<void>;
   /** A metrics report from a worker or the host (a notification, every flush interval). */

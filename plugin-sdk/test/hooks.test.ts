@@ -66,6 +66,20 @@ test('logLines receives each log\'s lines as one text with its newlines; a lines
   await assert.rejects(plugin.logRecords({ logs: [{ path: '/tmp/a.log' }], records: [{}] }), { code: PLUGIN_SDK_ERROR_CODES.hookNotProvided, message: /does not provide the logRecords hook; it provides: logLines/ });
 });
 
+test('logBytes receives each log\'s lines as the bytes sent, with their newlines; a bytes-only plugin refuses lines', async (t) => {
+  const seen: { seq: number; bytes: { log: number; records: number; text: string; isBytes: boolean }[] }[] = [];
+  const plugin = await createTestPlugin({
+    name: 'bytes',
+    version: '1.0.0',
+    hooks: { logBytes: (batch) => void seen.push({ seq: batch.seq, bytes: batch.bytes.map((b) => ({ log: b.log, records: b.records, text: Buffer.from(b.bytes).toString('utf8'), isBytes: b.bytes instanceof Uint8Array })) }) },
+  });
+  t.after(() => plugin.close());
+  assert.deepEqual([...plugin.hooks], ['logBytes']);
+  await plugin.logBytes({ seq: 4, logs: [{ path: '/tmp/a.log' }, { path: '/tmp/b.log', format: '%request_path%' }], lines: [{ log: 1, lines: ['/x', '/ü'] }, { lines: ['{}'] }] });
+  assert.deepEqual(seen, [{ seq: 4, bytes: [{ log: 1, records: 2, text: '/x\n/ü\n', isBytes: true }, { log: 0, records: 1, text: '{}\n', isBytes: true }] }]);
+  await assert.rejects(plugin.logLines({ logs: [{ path: '/tmp/a.log' }], lines: [{ lines: ['/x'] }] }), { code: PLUGIN_SDK_ERROR_CODES.hookNotProvided, message: /does not provide the logLines hook; it provides: logBytes/ });
+});
+
 test('an invalid rateLimit result is reported to the author with the path of the problem', async (t) => {
   const plugin = await createTestPlugin({
     name: 'bad',

@@ -101,3 +101,27 @@ test('a logLines hook over a real session: each batch acknowledged, written or n
     `the malformed batch is logged with ${PLUGIN_SDK_ERROR_CODES.requestInvalid}; logs: ${JSON.stringify(plugin.logs)}`,
   );
 });
+
+test('a logBytes hook over a real session: the bytes arrive as bytes, each batch is acknowledged, and bytes that are not a list are refused', async (t) => {
+  const plugin = await launchTestPlugin(FIXTURE, { args: ['--bytes'] });
+  t.after(() => plugin.close());
+  assert.deepEqual(plugin.initializeResult.hooks, ['logBytes']);
+  const logs = [{ path: '/tmp/a.log' }, { path: '/tmp/b.log', format: '%request_path%' }];
+  await plugin.logBytes({ seq: 1, logs, lines: [{ log: 1, lines: ['/x', '/ü'] }, { log: 0, lines: ['{"a":1}'] }] });
+  await plugin.logBytes({ seq: 2, logs, lines: [{ log: 0, lines: ['fail'] }] });
+  await plugin.notify('plugin/logRecords', { seq: 3, workerId: 1, pid: 1, dropped: 0, logs, records: [], bytes: 'not a list' });
+  await waitFor('three acknowledgements', () => plugin.acks.length === 3);
+  assert.deepEqual(plugin.acks, [
+    { seq: 1, written: true },
+    { seq: 2, written: false },
+    { seq: 3, written: false },
+  ]);
+  const bytesLogged = (): unknown[][] => plugin.logs.filter((r) => r['msg'] === 'bytes').map((r) => [r['seq'], r['path'], r['records'], r['text'], r['isBytes']]);
+  await waitFor('the bytes of batch 1 logged', () => bytesLogged().length >= 2).catch(() => undefined);
+  assert.deepEqual(bytesLogged(), [
+    [1, '/tmp/b.log', 2, '/x\n/ü\n', true],
+    [1, '/tmp/a.log', 1, '{"a":1}\n', true],
+  ]);
+  const logged = (check: (r: Record<string, unknown>) => boolean): Promise<boolean> => waitFor('a log line', () => plugin.logs.some(check)).catch(() => false);
+  assert.ok(await logged((r) => r['code'] === PLUGIN_SDK_ERROR_CODES.requestInvalid && /expected "bytes" to be a list of \{ log, records, bytes \}, found string/.test(String(r['msg']))), JSON.stringify(plugin.logs));
+});

@@ -1,9 +1,10 @@
 /**
  * `plugin/logRecords`: access log records, batched by each worker and sent as notifications (no
- * reply, never awaited), so that logging can never stall forwarding. A plugin with a `logLines`
- * hook gets them as lines the worker formatted (`lines`), and only writes them; any other gets
- * the records (`records`, or `rows`) to do with as it likes. `plugin/reopenLogs` (from the host, on SIGUSR1 or `mosnctl logs reopen`) makes it reopen
- * its files for logrotate.
+ * reply, never awaited), so that logging can never stall forwarding. A plugin with a `logBytes`
+ * hook gets them as the bytes of the lines the worker formatted (`bytes`), one with a `logLines`
+ * hook as their text (`lines`); either only writes them. Any other gets the records (`records`,
+ * or `rows`) to do with as it likes. `plugin/reopenLogs` (from the host, on SIGUSR1 or `mosnctl
+ * logs reopen`) makes it reopen its files for logrotate.
  */
 import { NotificationType, NotificationType0, ParameterStructures } from 'vscode-jsonrpc/node';
 import type { AccessLogRow } from './compact.js';
@@ -71,6 +72,12 @@ export interface LogRecordsParams {
    * record.
    */
   readonly lines?: readonly AccessLogLines[];
+  /**
+   * The same formatted lines as bytes (MessagePack `bin`), sent instead of `records` (then empty)
+   * to a plugin whose hooks include `logBytes`: it reads them straight out of the frame and writes
+   * them as they are, with nothing decoded or encoded on either side.
+   */
+  readonly bytes?: readonly AccessLogBytes[];
 }
 
 /** One log target's records of a batch, formatted with its `format` (or as JSON lines). */
@@ -81,6 +88,16 @@ export interface AccessLogLines {
   readonly records: number;
   /** The lines, in order, each ending with "\n". */
   readonly text: string;
+}
+
+/** One log target's records of a batch as bytes: `AccessLogLines` with UTF-8 bytes for `text`. */
+export interface AccessLogBytes {
+  /** Index into `LogRecordsParams.logs`. */
+  readonly log: number;
+  /** How many records (lines) `bytes` holds, as the worker counted them when it formatted them. */
+  readonly records: number;
+  /** The lines, in order, each ending with a newline byte. */
+  readonly bytes: Uint8Array;
 }
 
 /** `plugin/logRecords`: a batch of access log records (notification: never answered). */

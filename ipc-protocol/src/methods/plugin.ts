@@ -38,7 +38,7 @@ export const PLUGIN_ENV = Object.freeze({
 } as const);
 
 /** The hooks a plugin can serve, as listed in `PluginInitializeResult.hooks`. */
-export const PLUGIN_HOOKS = Object.freeze(['checkRequest', 'call', 'rateLimit', 'logRecords', 'logLines', 'reopenLogs', 'metrics'] as const);
+export const PLUGIN_HOOKS = Object.freeze(['checkRequest', 'call', 'rateLimit', 'logRecords', 'logLines', 'logBytes', 'reopenLogs', 'metrics'] as const);
 export type PluginHookName = (typeof PLUGIN_HOOKS)[number];
 
 /**

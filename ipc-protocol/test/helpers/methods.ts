@@ -9,3 +9,4 @@ export interface EchoParams {
 export const Echo = new RequestType<EchoParams, EchoParams, void>('test/echo', ParameterStructures.byName);
 export const Hang = new RequestType<{ readonly id: number }, never, void>('test/hang', ParameterStructures.byName);
 export const Event = new NotificationType<{ readonly seq: number }>('test/event');
+export const Blob = new NotificationType<{ readonly seq: number; readonly bytes: Uint8Array }>('test/blob', ParameterStructures.byName);
