@@ -32,7 +32,7 @@ test('threeDigits pads to three', () => {
   for (let ms = 0; ms < 1000; ms++) assert.equal(written((o) => o.threeDigits(ms)), String(ms).padStart(3, '0'));
 });
 
-test('the buffer grows for long lines, truncate() forgets a half-written line, take() starts afresh', () => {
+test('the buffer grows for long lines, truncate() forgets a half-written line, clear() starts afresh', () => {
   const out = new LineBuffer();
   const long = '/p'.repeat(30_000); // past the first 16 KiB
   out.plain('first ');
@@ -42,10 +42,14 @@ test('the buffer grows for long lines, truncate() forgets a half-written line, t
   out.plain('half a line');
   out.truncate(mark);
   assert.equal(out.take(), `first ${long}\n`);
+  assert.equal(out.bytes().toString('utf8'), `first ${long}\n`, 'the same as bytes');
+  out.clear();
   assert.equal(out.length, 0);
-  const huge = 'x'.repeat(1_500_000); // past what a buffer keeps after take()
+  const huge = 'x'.repeat(1_500_000); // past what a buffer keeps after clear()
   out.utf8(huge);
   assert.equal(out.take(), huge);
+  out.clear();
   out.plain('after');
   assert.equal(out.take(), 'after');
+  assert.deepEqual([...out.bytes()], [...Buffer.from('after')]);
 });

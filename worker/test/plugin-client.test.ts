@@ -238,6 +238,30 @@ test('to a plugin with a logLines hook, each log\'s records go formatted by the 
   assert.deepEqual(batcher.counters, { records: 5, sent: 5, written: 5, dropped: 0 });
 });
 
+test('to a plugin with a logBytes hook, the lines go as bytes; batches sent one after another each keep their own lines', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines', 'logBytes'] }, { batchSize: 2, flushIntervalMs: 20, queueSize: 100 });
+  const text = batcher.target('/tmp/a.log', '%request_method% %request_path%');
+  const json = batcher.target('/tmp/a.json', undefined);
+  // Pushed in one turn: three full batches formatted and sent in one go, through the same buffers.
+  for (const [log, path] of [[text, '/1'], [json, '/2'], [text, '/3'], [text, '/4'], [text, '/5'], [json, '/6']] as const) batcher.push(row(log, path));
+  await waitFor(() => batcher.counters.written === 6);
+  const batches = plugin.logBatches;
+  assert.deepEqual(batches.map((b) => [b.lines, b.rows, b.records]), Array.from({ length: 3 }, () => [undefined, undefined, []]), 'bytes only');
+  const decoded = batches.map((b) => b.bytes?.map((e) => [e.log, e.records, e.bytes instanceof Uint8Array, Buffer.from(e.bytes).toString('utf8')]));
+  const jsonPath = (bytes: unknown): string => (JSON.parse(String(bytes)) as { request_path: string }).request_path;
+  assert.deepEqual(decoded.map((d) => d?.map(([log, records, isBytes]) => [log, records, isBytes])), [
+    [[text, 1, true], [json, 1, true]],
+    [[text, 2, true]],
+    [[text, 1, true], [json, 1, true]],
+  ]);
+  assert.equal(decoded[0]?.[0]?.[3], 'GET /1\n');
+  assert.equal(jsonPath(decoded[0]?.[1]?.[3]), '/2');
+  assert.equal(decoded[1]?.[0]?.[3], 'GET /3\nGET /4\n');
+  assert.equal(decoded[2]?.[0]?.[3], 'GET /5\n');
+  assert.equal(jsonPath(decoded[2]?.[1]?.[3]), '/6');
+  assert.deepEqual(batcher.counters, { records: 6, sent: 6, written: 6, dropped: 0 });
+});
+
 test('two logs sharing a path get one text, their lines in the order of their requests; a row that cannot be formatted is dropped and counted', async (t) => {
   const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 5, flushIntervalMs: 20, queueSize: 100 });
   const paths = batcher.target('/tmp/shared.log', '%request_path%');

@@ -1,6 +1,6 @@
 /**
  * The plugin's state: every log file by path, the workers' batch sequences, the housekeeper and
- * the counters. The worker formats the lines (`logLines`: as Envoy formats on its workers and
+ * the counters. The worker formats the lines (`logBytes`: as Envoy formats on its workers and
  * leaves the file I/O to a flush thread); this plugin owns everything that can block or fail on
  * the way to disk. `handleBatch` does all its work synchronously (check the sequence, queue one
  * chunk per file) and only then returns the promise of the writes, so batches are queued in the
@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { ThrottledLog } from '@mosn/plugin-sdk';
-import type { LogLineBatch, PluginLogger } from '@mosn/plugin-sdk';
+import type { LogByteBatch, PluginLogger } from '@mosn/plugin-sdk';
 import type { LoggingBypassConfig } from './config.js';
 import { ACCESS_LOG_ERROR_CODES, AccessLogError } from './errors.js';
 import type { AccessLogErrorCode } from './errors.js';
@@ -21,7 +21,7 @@ import type { PathStats } from './stats.js';
 interface Chunk {
   readonly path: string;
   readonly records: number;
-  readonly text: string;
+  readonly bytes: Uint8Array;
 }
 
 export interface AccessLogStats {
@@ -56,9 +56,9 @@ export class AccessLogger {
    * Queues the batch's writes, one per file; resolves when they are done, rejects when one
    * failed (its records are counted in the file's stats).
    */
-  handleBatch(batch: LogLineBatch): Promise<void> {
-    if (!Array.isArray(batch.logs) || !Array.isArray(batch.lines)) {
-      this.#invalid(batch, `expected "logs" and "lines" arrays, found ${kindOf(batch.logs)} and ${kindOf(batch.lines)}`, 0);
+  handleBatch(batch: LogByteBatch): Promise<void> {
+    if (!Array.isArray(batch.logs) || !Array.isArray(batch.bytes)) {
+      this.#invalid(batch, `expected "logs" and "bytes" arrays, found ${kindOf(batch.logs)} and ${kindOf(batch.bytes)}`, 0);
       return Promise.resolve();
     }
     const seen = this.#sequences.observe(batch);
@@ -75,30 +75,32 @@ export class AccessLogger {
       );
     }
 
-    // Two logs with the same path (formats differ) share its file: their texts go in one write.
+    // Two logs with the same path (formats differ) share its file: their bytes go in one write.
     const byPath = new Map<string, Chunk[]>();
     let invalid = 0;
     let firstProblem = '';
-    batch.lines.forEach((entry: unknown, index) => {
+    batch.bytes.forEach((entry: unknown, index) => {
       const chunk = this.#chunk(batch, entry);
       if (typeof chunk === 'string') {
-        // As many records as it says when that is a count, else as many lines as it holds (at least one).
-        const { records, text } = (entry ?? {}) as { records?: unknown; text?: unknown };
-        invalid += isCount(records) ? records : Math.max(1, typeof text === 'string' ? lineCount(text) : 1);
-        if (firstProblem === '') firstProblem = `lines[${index}]: ${chunk}`;
+        // As many records as it says when that is a positive count, else as many lines as it holds (at least one).
+        const { records, bytes } = (entry ?? {}) as { records?: unknown; bytes?: unknown };
+        invalid += isCount(records) && records > 0 ? records : Math.max(1, bytes instanceof Uint8Array ? lineCount(bytes) : 1);
+        if (firstProblem === '') firstProblem = `bytes[${index}]: ${chunk}`;
         return;
       }
       const group = byPath.get(chunk.path);
       if (group === undefined) byPath.set(chunk.path, [chunk]);
       else group.push(chunk);
     });
-    if (invalid > 0) this.#invalid(batch, `${firstProblem} (each entry of "lines" is { log, records, text })`, invalid);
+    if (invalid > 0) this.#invalid(batch, `${firstProblem} (each entry of "bytes" is { log, records, bytes })`, invalid);
 
     const writes: Promise<boolean>[] = [];
     for (const [path, group] of byPath) {
-      const text = group.length === 1 ? (group[0] as Chunk).text : group.map((c) => c.text).join('');
-      const records = group.reduce((n, c) => n + c.records, 0);
-      writes.push(this.#file(path).append(Buffer.from(text), records));
+      const only = group.length === 1 ? (group[0] as Chunk) : undefined;
+      // The bytes are a view into the message just read, which nothing else holds: written as they are.
+      const bytes = only !== undefined ? only.bytes : Buffer.concat(group.map((c) => c.bytes));
+      const records = only !== undefined ? only.records : group.reduce((n, c) => n + c.records, 0);
+      writes.push(this.#file(path).append(bytes, records));
     }
     // A batch with records not written rejects: the SDK then acknowledges it as not written, and
     // the worker counts it as dropped (the plugin's own stats say exactly which records).
@@ -167,19 +169,25 @@ export class AccessLogger {
   }
 
   /** One entry of `lines` checked against the wire contract; what is wrong with it when it breaks it. */
-  #chunk(batch: LogLineBatch, entry: unknown): Chunk | string {
+  #chunk(batch: LogByteBatch, entry: unknown): Chunk | string {
     if (typeof entry !== 'object' || entry === null) return `expected an object, found ${kindOf(entry)}`;
-    const { log, records, text } = entry as { log?: unknown; records?: unknown; text?: unknown };
+    const { log, records, bytes } = entry as { log?: unknown; records?: unknown; bytes?: unknown };
     if (!isCount(log) || log >= batch.logs.length) return `expected "log" to index "logs" (${batch.logs.length} entries), found ${JSON.stringify(log) ?? 'none'}`;
     const path = (batch.logs[log] as { path?: unknown } | undefined)?.path;
     if (typeof path !== 'string' || path === '') return `expected logs[${log}] to have a path, found ${JSON.stringify(path) ?? 'none'}`;
-    if (typeof text !== 'string') return `expected "text" to be a string, found ${kindOf(text)}`;
-    // Every line ends with a newline, so a text that does not would run into the next write.
-    if (text !== '' && !text.endsWith('\n')) return `expected "text" to end with a newline, found ${JSON.stringify(text.slice(-20))} at its end`;
-    const lines = lineCount(text);
-    if (records !== lines) return `expected "records" to be the number of lines in "text" (${lines}), found ${JSON.stringify(records) ?? 'none'}`;
+    if (!(bytes instanceof Uint8Array)) return `expected "bytes" to be bytes, found ${kindOf(bytes)}`;
+    // Every line ends with a newline, so bytes that do not would run into the next write.
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE) {
+      return `expected "bytes" to end with a newline, found ${JSON.stringify(Buffer.from(bytes.subarray(-20)).toString('utf8'))} at its end`;
+    }
+    // The worker counted the lines as it formatted them. Counting them again here, byte by byte,
+    // took ~0.2 of the ~1.3 ms this plugin spends on a batch of 1000 lines; only a count that
+    // cannot be right is refused.
+    if (!isCount(records) || (records === 0) !== (bytes.length === 0)) {
+      return `expected "records" to be the number of lines in "bytes" (${bytes.length === 0 ? 'none' : 'at least one'}), found ${JSON.stringify(records) ?? 'none'}`;
+    }
     // Relative paths resolve against the plugin's working directory (the supervisor's).
-    return { path: this.#resolved(path), records: lines, text };
+    return { path: this.#resolved(path), records, bytes };
   }
 
   #resolved(path: string): string {
@@ -210,7 +218,7 @@ export class AccessLogger {
     return file;
   }
 
-  #invalid(batch: LogLineBatch, problem: string, records: number): void {
+  #invalid(batch: LogByteBatch, problem: string, records: number): void {
     this.#stats.invalidRecords += records;
     this.#log.log(
       'warn',
@@ -230,10 +238,12 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
-/** Newlines in `text` (each line ends with one). */
-function lineCount(text: string): number {
+const NEWLINE = 0x0a;
+
+/** Newlines in `bytes` (each line ends with one). */
+function lineCount(bytes: Uint8Array): number {
   let count = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === NEWLINE) count++;
   return count;
 }
 

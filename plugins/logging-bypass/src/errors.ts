@@ -7,7 +7,7 @@
  * zod path of each problem; these codes are for what happens at run time.
  */
 export const ACCESS_LOG_ERROR_CODES = Object.freeze({
-  /** A batch that does not fit the wire contract (an entry's `log` index out of range, a text without its final newline). */
+  /** A batch that does not fit the wire contract (an entry's `log` index out of range, bytes without their final newline). */
   batchInvalid: 'MOSN_ERR_ACCESS_LOG_BATCH_INVALID',
   /** A worker's batch numbers skipped: batches were lost between the worker and the plugin. */
   batchesLost: 'MOSN_ERR_ACCESS_LOG_BATCHES_LOST',

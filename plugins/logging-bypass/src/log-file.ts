@@ -70,7 +70,7 @@ export class LogFile {
 
   /** Queues `chunk` (whole lines of `records` records). Never rejects: failures are counted. */
   /** Resolves true once written, false when the records were dropped or the write failed (counted either way). */
-  append(chunk: Buffer, records: number): Promise<boolean> {
+  append(chunk: Uint8Array, records: number): Promise<boolean> {
     const stats = this.#options.stats;
     if (this.#closed || (stats.pendingBytes > 0 && stats.pendingBytes + chunk.length > this.#options.maxPending)) {
       stats.recordsDropped += records;
@@ -116,7 +116,7 @@ export class LogFile {
     return this.#queue.run(() => this.#closeHandle());
   }
 
-  async #write(chunk: Buffer, records: number): Promise<boolean> {
+  async #write(chunk: Uint8Array, records: number): Promise<boolean> {
     const stats = this.#options.stats;
     let written = 0;
     try {

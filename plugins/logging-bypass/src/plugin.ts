@@ -3,8 +3,8 @@
  * plugin would be. `main.ts` serves it; tests run it in-process with `@mosn/plugin-sdk/testing`.
  *
  * Hooks:
- * - `logLines`: a batch of lines from a worker, which formatted them (a notification, nobody
- *   waits): queued at once, written with one write per file.
+ * - `logBytes`: a batch of lines from a worker, which formatted them, as the bytes it sent (a
+ *   notification, nobody waits): queued at once, written as they are with one write per file.
  * - `reopenLogs`: reopen every file (logrotate moved them).
  * - `call` with header `op: stats`: the counters, as JSON.
  */
@@ -36,7 +36,7 @@ export const loggingBypassPlugin: PluginDefinition<typeof loggingBypassConfigSch
     return new AccessLogger(config, logger);
   },
   hooks: {
-    logLines(batch, { state }) {
+    logBytes(batch, { state }) {
       return state.handleBatch(batch);
     },
     reopenLogs({ state }) {

@@ -17,7 +17,7 @@ test('one batch for two paths writes each file once, with its lines as the worke
   const p = await plugin(t);
   const a = join(dir, 'a.log');
   const b = join(dir, 'b.log');
-  await p.logLines({
+  await p.logBytes({
     logs: [{ path: a, format: '%request_method% %request_path% %response_code%' }, { path: b }],
     lines: [
       { log: 0, lines: ['GET /1 200', 'GET /3 404'] },
@@ -37,7 +37,7 @@ test('two logs with one path (two formats) share its file: one write per batch, 
   const dir = await tempDir(t);
   const p = await plugin(t);
   const path = join(dir, 'shared.log');
-  await p.logLines({ logs: [{ path, format: '%request_path%' }, { path, format: '%request_method%' }], lines: [{ log: 0, lines: ['/a', '/b'] }, { log: 1, lines: ['GET'] }] });
+  await p.logBytes({ logs: [{ path, format: '%request_path%' }, { path, format: '%request_method%' }], lines: [{ log: 0, lines: ['/a', '/b'] }, { log: 1, lines: ['GET'] }] });
   assert.deepEqual(await readLines(path), ['/a', '/b', 'GET']);
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[path]?.['writes'], 1);
@@ -58,7 +58,7 @@ test('records keep their order across batches, and per worker when two workers i
     for (const worker of round % 3 === 0 ? ([2, 1] as const) : ([1, 2] as const)) {
       const lines = Array.from({ length: 1 + ((round * worker) % 4) }, () => numbered(worker, n[worker]++));
       sent.push(...lines);
-      sends.push(p.logLines({ workerId: worker, pid: 1000 + worker, seq: ++seq[worker], logs, lines: [{ lines }] }));
+      sends.push(p.logBytes({ workerId: worker, pid: 1000 + worker, seq: ++seq[worker], logs, lines: [{ lines }] }));
     }
   }
   await Promise.all(sends);
@@ -78,11 +78,11 @@ test('a gap in a worker\'s batch numbers is counted as lost batches; its drops a
   const dir = await tempDir(t);
   const p = await plugin(t);
   const logs = [{ path: join(dir, 'access.log'), format: '%request_path%' }];
-  await p.logLines({ pid: 7, seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
-  await p.logLines({ pid: 7, seq: 2, logs, lines: [{ lines: [numbered(1, 1)] }] });
-  await p.logLines({ pid: 7, seq: 5, dropped: 12, logs, lines: [{ lines: [numbered(1, 4)] }] });
-  await p.logLines({ pid: 7, seq: 5, dropped: 12, logs, lines: [{ lines: [numbered(1, 4)] }] }); // seen already: skipped
-  await p.logLines({ pid: 8, seq: 3, dropped: 1, logs, lines: [{ lines: [numbered(2, 0)] }] }); // first seen at 3: not a gap
+  await p.logBytes({ pid: 7, seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
+  await p.logBytes({ pid: 7, seq: 2, logs, lines: [{ lines: [numbered(1, 1)] }] });
+  await p.logBytes({ pid: 7, seq: 5, dropped: 12, logs, lines: [{ lines: [numbered(1, 4)] }] });
+  await p.logBytes({ pid: 7, seq: 5, dropped: 12, logs, lines: [{ lines: [numbered(1, 4)] }] }); // seen already: skipped
+  await p.logBytes({ pid: 8, seq: 3, dropped: 1, logs, lines: [{ lines: [numbered(2, 0)] }] }); // first seen at 3: not a gap
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.deepEqual(
     stats.workers.map((w) => [w['pid'], w['last_seq'], w['batches_lost'], w['batches_duplicate'], w['dropped']]),
@@ -121,8 +121,8 @@ test('an unwritable path is counted and logged, and the plugin keeps writing the
     { path: good, format: '%request_path%' },
   ];
   // A batch with records not written fails its hook, so the SDK acknowledges it as not written.
-  await assert.rejects(p.logLines({ logs, lines: [{ log: 0, lines: ['/a', '/d'] }, { log: 1, lines: ['/b'] }, { log: 2, lines: ['/c'] }] }), /2 of 3 file write\(s\) did not happen/);
-  await assert.rejects(p.logLines({ seq: 2, logs, lines: [{ log: 0, lines: ['/e'] }] }), /1 of 1 file write\(s\) did not happen/);
+  await assert.rejects(p.logBytes({ logs, lines: [{ log: 0, lines: ['/a', '/d'] }, { log: 1, lines: ['/b'] }, { log: 2, lines: ['/c'] }] }), /2 of 3 file write\(s\) did not happen/);
+  await assert.rejects(p.logBytes({ seq: 2, logs, lines: [{ log: 0, lines: ['/e'] }] }), /1 of 1 file write\(s\) did not happen/);
   assert.deepEqual(await readLines(good), ['/c']);
   let stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[missingDir]?.['write_errors'], 2, 'each failed open is counted (retried per batch)');
@@ -135,7 +135,7 @@ test('an unwritable path is counted and logged, and the plugin keeps writing the
 
   // Once the directory exists, the next batch is written: nothing of the failed ones, nothing twice.
   await mkdir(join(dir, 'not-yet'));
-  await p.logLines({ seq: 3, logs, lines: [{ log: 0, lines: ['/f'] }] });
+  await p.logBytes({ seq: 3, logs, lines: [{ log: 0, lines: ['/f'] }] });
   assert.deepEqual(await readLines(missingDir), ['/f']);
   stats = parseStats(await p.call({ header: { op: 'stats' } }));
   assert.equal(stats.files[missingDir]?.['records'], 1);
@@ -146,21 +146,21 @@ test('entries that break the wire contract are counted as invalid and logged wit
   const p = await plugin(t);
   const path = join(dir, 'a.log');
   const logs = [{ path, format: '%request_path%' }];
-  await p.logLines({ logs, lines: [{ log: 0, lines: ['/ok'] }, { log: 3, lines: ['/lost', '/lost'] }] });
-  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /lines\[1\]: expected "log" to index "logs" \(1 entries\), found 3/.test(String(l['msg']))));
+  await p.logBytes({ logs, lines: [{ log: 0, lines: ['/ok'] }, { log: 3, lines: ['/lost', '/lost'] }] });
+  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /bytes\[1\]: expected "log" to index "logs" \(1 entries\), found 3/.test(String(l['msg']))));
   // What the test helper never builds: straight to the hook's state, as a bad batch would arrive.
   const bad: [unknown, number, RegExp][] = [
-    [{ log: 0, records: 1, text: '/no-newline' }, 1, /expected "text" to end with a newline, found "\/no-newline" at its end/],
-    [{ log: 0, records: 2, text: '/x\n' }, 2, /expected "records" to be the number of lines in "text" \(1\), found 2/],
-    [{ log: 0, records: '1', text: '/x\n/y\n' }, 2, /found "1"/],
-    [{ log: 0, records: 1 }, 1, /expected "text" to be a string, found undefined/],
+    [{ log: 0, records: 1, bytes: Buffer.from('/no-newline') }, 1, /expected "bytes" to end with a newline, found "\/no-newline" at its end/],
+    [{ log: 0, records: 0, bytes: Buffer.from('/x\n') }, 1, /expected "records" to be the number of lines in "bytes" \(at least one\), found 0/],
+    [{ log: 0, records: '1', bytes: Buffer.from('/x\n/y\n') }, 2, /found "1"/],
+    [{ log: 0, records: 1, text: '/x\n' }, 1, /expected "bytes" to be bytes, found undefined/],
     ['not an entry', 1, /expected an object, found string/],
   ];
   let seq = 2;
   let invalid = 2;
   for (const [entry, records, message] of bad) {
     // A pid per batch: the plugin logs the same problem of one worker once per interval.
-    await p.state.handleBatch({ workerId: 1, pid: 1000 + seq, seq: seq++, dropped: 0, logs, lines: [entry, { log: 0, records: 1, text: `/ok${seq}\n` }] as never });
+    await p.state.handleBatch({ workerId: 1, pid: 1000 + seq, seq: seq++, dropped: 0, logs, bytes: [entry, { log: 0, records: 1, bytes: Buffer.from(`/ok${seq}\n`) }] as never });
     invalid += records;
     assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).totals['invalid_records'], invalid, JSON.stringify(entry));
     assert.ok(p.logs.some((l) => message.test(String(l['msg']))), `logged: ${message}`);
@@ -169,10 +169,10 @@ test('entries that break the wire contract are counted as invalid and logged wit
   assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).files[path]?.['records'], 6);
 });
 
-test('a batch without "lines" is refused as a whole and logged', async (t) => {
+test('a batch without "bytes" is refused as a whole and logged', async (t) => {
   const p = await plugin(t);
   await p.state.handleBatch({ workerId: 1, pid: process.pid, seq: 1, dropped: 0, logs: [], records: [] } as never);
-  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected "logs" and "lines" arrays, found an array and undefined/.test(String(l['msg']))));
+  assert.ok(p.logs.some((l) => l['code'] === ACCESS_LOG_ERROR_CODES.batchInvalid && /expected "logs" and "bytes" arrays, found an array and undefined/.test(String(l['msg']))));
   assert.equal(parseStats(await p.call({ header: { op: 'stats' } })).totals['batches'], 0, 'not counted as a batch either');
 });
 
@@ -184,7 +184,7 @@ test('beyond max_pending a batch is dropped and counted; what is written is whol
   const sends: Promise<void>[] = [];
   let failedBatches = 0;
   for (let b = 0; b < 200; b++) {
-    sends.push(p.logLines({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 10 }, (_, i) => numbered(1, b * 10 + i)) }] }).catch(() => void failedBatches++));
+    sends.push(p.logBytes({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 10 }, (_, i) => numbered(1, b * 10 + i)) }] }).catch(() => void failedBatches++));
   }
   await Promise.all(sends);
   const stats = parseStats(await p.call({ header: { op: 'stats' } }));
@@ -207,7 +207,7 @@ test('closing the plugin writes the batches already queued, then closes the file
   const path = join(dir, 'a.log');
   const logs = [{ path, format: '%request_path%' }];
   const sends: Promise<void>[] = [];
-  for (let b = 0; b < 50; b++) sends.push(p.logLines({ seq: b + 1, logs, lines: [{ lines: [numbered(1, b)] }] }));
+  for (let b = 0; b < 50; b++) sends.push(p.logBytes({ seq: b + 1, logs, lines: [{ lines: [numbered(1, b)] }] }));
   await p.close();
   await Promise.all(sends);
   assert.equal((await readLines(path)).length, 50);

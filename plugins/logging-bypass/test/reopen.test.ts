@@ -12,12 +12,12 @@ test('after an external rename and reopenLogs, new records go to the new file; n
   t.after(() => p.close());
   const path = join(dir, 'access.log');
   const logs = [{ path, format: '%request_path%' }];
-  await p.logLines({ seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
+  await p.logBytes({ seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
   // A batch still being written while logrotate renames: it belongs to the file it was opened on.
-  const inFlight = p.logLines({ seq: 2, logs, lines: [{ lines: [numbered(1, 1), numbered(1, 2)] }] });
+  const inFlight = p.logBytes({ seq: 2, logs, lines: [{ lines: [numbered(1, 1), numbered(1, 2)] }] });
   await rename(path, `${path}.1`);
   const reopened = p.reopenLogs();
-  const after = p.logLines({ seq: 3, logs, lines: [{ lines: [numbered(1, 3)] }] });
+  const after = p.logBytes({ seq: 3, logs, lines: [{ lines: [numbered(1, 3)] }] });
   await Promise.all([inFlight, reopened, after]);
 
   assert.deepEqual(await readLines(`${path}.1`), ['/w1/0', '/w1/1', '/w1/2']);
@@ -31,9 +31,9 @@ test('reopenLogs without a rename appends to the same file', async (t) => {
   t.after(() => p.close());
   const path = join(dir, 'access.log');
   const logs = [{ path, format: '%request_path%' }];
-  await p.logLines({ seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
+  await p.logBytes({ seq: 1, logs, lines: [{ lines: [numbered(1, 0)] }] });
   await p.reopenLogs();
-  await p.logLines({ seq: 2, logs, lines: [{ lines: [numbered(1, 1)] }] });
+  await p.logBytes({ seq: 2, logs, lines: [{ lines: [numbered(1, 1)] }] });
   assert.deepEqual(await readLines(path), ['/w1/0', '/w1/1']);
 });
 
@@ -43,9 +43,9 @@ test('a file moved away without a reopen is not renamed again when its size rota
   t.after(() => p.close());
   const path = join(dir, 'access.log');
   const logs = [{ path, format: '%request_path%' }];
-  await p.logLines({ seq: 1, logs, lines: [{ lines: [numbered(1, 0), numbered(1, 1)] }] }); // 12 bytes
+  await p.logBytes({ seq: 1, logs, lines: [{ lines: [numbered(1, 0), numbered(1, 1)] }] }); // 12 bytes
   await rename(path, `${path}.moved`);
-  await p.logLines({ seq: 2, logs, lines: [{ lines: [numbered(1, 2), numbered(1, 3)] }] }); // would pass 20: rotation due
+  await p.logBytes({ seq: 2, logs, lines: [{ lines: [numbered(1, 2), numbered(1, 3)] }] }); // would pass 20: rotation due
   assert.deepEqual(await readLines(`${path}.moved`), ['/w1/0', '/w1/1']);
   assert.deepEqual(await readLines(path), ['/w1/2', '/w1/3']);
   assert.deepEqual((await readdir(dir)).sort(), ['access.log', 'access.log.moved']);

@@ -35,7 +35,7 @@ test('size rotation with gzip keeps every record exactly once across the current
   const path = join(dir, 'access.log');
   const logs = [{ path, format: FORMAT }];
   const sends: Promise<void>[] = [];
-  for (let b = 0; b < 60; b++) sends.push(p.logLines({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 5 }, (_, i) => line(b * 5 + i)) }] }));
+  for (let b = 0; b < 60; b++) sends.push(p.logBytes({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 5 }, (_, i) => line(b * 5 + i)) }] }));
   await Promise.all(sends);
   await p.state.housekeepingIdle();
 
@@ -58,7 +58,7 @@ test('beyond keep the oldest rotated files are deleted; the rest is the newest r
   const p = await plugin(t, { max_size: '1KB', interval: '0', keep: 2 });
   const path = join(dir, 'access.log');
   const logs = [{ path, format: FORMAT }];
-  for (let b = 0; b < 40; b++) await p.logLines({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 3 }, (_, i) => line(b * 3 + i)) }] });
+  for (let b = 0; b < 40; b++) await p.logBytes({ seq: b + 1, logs, lines: [{ lines: Array.from({ length: 3 }, (_, i) => line(b * 3 + i)) }] });
   await p.state.housekeepingIdle();
 
   const { files, lines } = await allLines(dir, 'access.log');
@@ -75,13 +75,13 @@ test('time rotation rolls the file at an interval boundary even when no batch co
   const p = await plugin(t, { max_size: '0', interval: '300ms', keep: 10, compress: true });
   const path = join(dir, 'access.log');
   const logs = [{ path, format: FORMAT }];
-  await p.logLines({ seq: 1, logs, lines: [{ lines: [line(0), line(1), line(2)] }] });
+  await p.logBytes({ seq: 1, logs, lines: [{ lines: [line(0), line(1), line(2)] }] });
   const [first] = await waitFor('a gzipped rotated file', async () => {
     const files = await rotatedFiles(dir, 'access.log');
     return files.length > 0 && files.every((f) => f.endsWith('.gz')) ? files : undefined;
   });
   assert.deepEqual(pathsOf(await readLines(first as string)), expectedPaths(3), 'the first batch alone, rolled by the timer');
-  await p.logLines({ seq: 2, logs, lines: [{ lines: [line(3), line(4)] }] });
+  await p.logBytes({ seq: 2, logs, lines: [{ lines: [line(3), line(4)] }] });
   await p.state.housekeepingIdle();
   const { lines } = await allLines(dir, 'access.log');
   assert.deepEqual(pathsOf(lines), expectedPaths(5));
@@ -108,7 +108,7 @@ test('on first open, leftovers of a previous run are compressed and files older 
   await writeFile(unrelated, 'not ours\n');
 
   const p = await plugin(t, { keep: 10, max_age: '240h', compress: true });
-  await p.logLines({ logs: [{ path, format: '%request_path%' }], lines: [{ lines: ['/new'] }] });
+  await p.logBytes({ logs: [{ path, format: '%request_path%' }], lines: [{ lines: ['/new'] }] });
   await p.state.housekeepingIdle();
 
   assert.deepEqual(await readLines(path), ['/new']);

@@ -12,10 +12,11 @@
 //
 // So a record is written at most once, and every record that may be lost is counted.
 //
-// For a plugin with a logLines hook the worker formats the lines, when the batch leaves: a queued
-// row (one array) costs the garbage collector less than its line would while it waits. A batch's
-// lines are written as bytes into one buffer per file, decoded once into the text sent.
-import type { AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
+// For a plugin with a logBytes or logLines hook the worker formats the lines, when the batch
+// leaves: a queued row (one array) costs the garbage collector less than its line would while it
+// waits. A batch's lines are written as bytes into one buffer per file, sent as those bytes
+// (logBytes: nothing decoded here nor in the plugin) or decoded once into text (logLines).
+import type { AccessLogBytes, AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
 import type { PluginClient } from '../plugin/plugin-client.js';
 import { LineBuffer } from './line-buffer.js';
@@ -38,6 +39,13 @@ export interface AccessLogCounters {
   written: number;
   /** Records dropped: queue full, plugin away too long, unacknowledged when it went, or not written. */
   dropped: number;
+}
+
+/** One file's lines of a batch, in its reused buffer. */
+interface FormattedFile {
+  readonly log: number;
+  readonly records: number;
+  readonly out: LineBuffer;
 }
 
 export class AccessLogBatcher {
@@ -139,13 +147,17 @@ export class AccessLogBatcher {
       if (form === undefined) break;
       const rows = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
       // Formatted before anything else changes, so that a row that fails is counted once, as dropped.
-      const lines = form === 'lines' ? this.#lines(rows) : undefined;
+      const files = form === 'bytes' || form === 'lines' ? this.#format(rows) : undefined;
       if (rows === this.#queue) this.#queue = [];
       else this.#queue.splice(0, rows.length);
-      const count = lines === undefined ? rows.length : lines.reduce((n, l) => n + l.records, 0);
+      const count = files === undefined ? rows.length : files.reduce((n, f) => n + f.records, 0);
       const seq = ++this.#seq;
       const base = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records: [] };
-      this.client.sendLogRecords(lines === undefined ? { ...base, rows } : { ...base, lines });
+      if (files === undefined) this.client.sendLogRecords({ ...base, rows });
+      else if (form === 'bytes') this.client.sendLogRecords({ ...base, bytes: files.map((f): AccessLogBytes => ({ log: f.log, records: f.records, bytes: f.out.bytes() })) });
+      else this.client.sendLogRecords({ ...base, lines: files.map((f): AccessLogLines => ({ log: f.log, records: f.records, text: f.out.take() })) });
+      // Encoded by now: the buffers are written over by the next batch.
+      if (files !== undefined) for (const f of files) f.out.clear();
       this.#unacked.set(seq, count);
       this.#unackedRecords += count;
       this.counters.sent += count;
@@ -154,11 +166,11 @@ export class AccessLogBatcher {
   }
 
   /**
-   * Rows as lines, one text per file, each line in the order its request finished (two logs that
+   * Rows as lines, one buffer per file, each line in the order its request finished (two logs that
    * share a path interleave as their requests did). A row its writer fails on is dropped and
    * counted (logged once).
    */
-  #lines(rows: readonly AccessLogRow[]): AccessLogLines[] {
+  #format(rows: readonly AccessLogRow[]): FormattedFile[] {
     const writers = this.#writers;
     const buffers = this.#fileBuffers;
     const counts: number[] = [];
@@ -185,7 +197,7 @@ export class AccessLogBatcher {
         counts[log] = count + 1;
       }
     }
-    return order.map((log) => ({ log, records: counts[log] as number, text: (buffers[log] as LineBuffer).take() }));
+    return order.map((log) => ({ log, records: counts[log] as number, out: buffers[log] as LineBuffer }));
   }
 
   #acked(ack: LogRecordsAckParams): void {

@@ -2,7 +2,8 @@
  * The bytes of one file's lines in a batch, written value by value. The worker formats every access
  * log line it sends; building them as JavaScript strings costs a rope per line (a string per part)
  * and a `join` that flattens them all again. Here each value's characters go straight into one
- * growing Buffer, with escaping decided in the same pass, and the batch's text is decoded once.
+ * growing Buffer, with escaping decided in the same pass; the batch goes as those bytes (or as
+ * their text, decoded once).
  *
  * Values are ASCII nearly always; any value with a character past 0x7e takes the general path
  * (escaped as strings are, then UTF-8), so the text is exactly what the string form would be.
@@ -19,7 +20,7 @@ export class LineBuffer {
   #buf: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
   #pos = 0;
 
-  /** Bytes written since the last take(): a mark to truncate() back to. */
+  /** Bytes written since the last clear(): a mark to truncate() back to. */
   get length(): number {
     return this.#pos;
   }
@@ -105,12 +106,20 @@ export class LineBuffer {
     this.#pos += this.#buf.write(text, this.#pos, 'utf8');
   }
 
-  /** The text written so far; the buffer starts empty again. */
+  /** The text written so far. */
   take(): string {
-    const text = this.#buf.toString('utf8', 0, this.#pos);
+    return this.#buf.toString('utf8', 0, this.#pos);
+  }
+
+  /** The bytes written so far: a view, valid until the next clear() (the batch is encoded before that). */
+  bytes(): Buffer {
+    return this.#buf.subarray(0, this.#pos);
+  }
+
+  /** Starts empty again, reusing the buffer (unless one batch of long lines grew it too far). */
+  clear(): void {
     this.#pos = 0;
     if (this.#buf.length > KEEP_BYTES) this.#buf = Buffer.allocUnsafe(INITIAL_BYTES);
-    return text;
   }
 
   #grow(needed: number): void {

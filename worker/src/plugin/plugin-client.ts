@@ -28,7 +28,7 @@ import type { PluginEndpoint } from '../process/supervisor-channel.js';
 import { PluginRequest } from './plugin-request.js';
 
 /** How a plugin reads access logs (see `PluginClient.logForm`). */
-export type LogForm = 'lines' | 'rows' | 'records';
+export type LogForm = 'bytes' | 'lines' | 'rows' | 'records';
 
 interface QueuedCall {
   /** A request check goes as the PluginRequest, which has both wire forms at hand. */
@@ -62,6 +62,8 @@ export class PluginClient {
   #logRows = false;
   /** Whether it has a `logLines` hook: then the worker formats the lines. */
   #logLines = false;
+  /** Whether it has a `logBytes` hook: the worker formats the lines and sends their bytes. */
+  #logBytes = false;
   #callTuples = false;
   #logListener: LogRecordsListener | undefined;
   /** Counted for metrics (read when collected). */
@@ -118,8 +120,9 @@ export class PluginClient {
 
   /**
    * How the plugin reads access logs, when a batch can go now: connected, keeping up (its socket
-   * backlog is small) — `lines` for a plugin with a `logLines` hook (the worker formats), `rows`
-   * or `records` for any other, as its initialize result said. undefined otherwise: the caller
+   * backlog is small) — `bytes` for a plugin with a `logBytes` hook, `lines` for one with a
+   * `logLines` hook (the worker formats either way), `rows` or `records` for any other, as its
+   * initialize result said. undefined otherwise: the caller
    * keeps the batch, or drops and counts it. Starts a connect when there is none. Never waits:
    * logging must not stall forwarding.
    */
@@ -129,18 +132,20 @@ export class PluginClient {
       return undefined;
     }
     if ((this.#socketBacklog?.() ?? 0) > NOTIFY_BACKLOG_BYTES) return undefined;
-    return this.#logLines ? 'lines' : this.#logRows ? 'rows' : 'records';
+    return this.#logBytes ? 'bytes' : this.#logLines ? 'lines' : this.#logRows ? 'rows' : 'records';
   }
 
   /**
    * Sends a batch of access logs as a notification, right after `logForm()` said one can go:
-   * with `lines` as they are, with `rows` as rows or as records (the form the plugin reads).
+   * with `bytes` or `lines` as they are, with `rows` as rows or as records (the form the plugin
+   * reads). The message is encoded before this returns, so the caller may reuse its buffers then.
    */
   sendLogRecords(params: LogRecordsParams): void {
     const connection = this.#connection;
     if (connection === undefined) return;
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
-    void connection.sendNotification(method, this.#logRows || params.lines !== undefined ? params : asRecords(params)).catch(() => undefined);
+    const formatted = params.bytes !== undefined || params.lines !== undefined;
+    void connection.sendNotification(method, this.#logRows || formatted ? params : asRecords(params)).catch(() => undefined);
   }
 
   /**
@@ -293,6 +298,7 @@ export class PluginClient {
     const wire: readonly unknown[] = Array.isArray(initialized.wire) ? initialized.wire : [];
     this.#logRows = wire.includes(ipcModule.WIRE_FEATURES.logRows);
     this.#logLines = this.#hooks.includes('logLines');
+    this.#logBytes = this.#hooks.includes('logBytes');
     this.#callTuples = wire.includes(ipcModule.WIRE_FEATURES.callTuples);
     return connection;
   }
