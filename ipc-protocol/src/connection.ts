@@ -67,7 +67,9 @@ export function createIpcConnection(socket: Socket, options: IpcConnectionOption
   // as soon as they are read, instead of one per loop turn behind queued messages: the same
   // ordering for requests and notifications, ~20% less CPU per call at 64 outstanding (bench/rpc).
   const connection = createMessageConnection(reader, writer, jsonRpcLogger(logger), { maxParallelism: Infinity });
-  const direct = new DirectRequests(writer);
+  const direct = new DirectRequests(writer, (method, error) => {
+    logger.error({ err: error, component: 'jsonrpc' }, `notification handler ${method} failed: ${(error as Error | undefined)?.message ?? String(error)}`);
+  });
   reader.divert((message) => direct.take(message));
   connection.onClose(() => connection.dispose());
   connection.onDispose(() => direct.close());

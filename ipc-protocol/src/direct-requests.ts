@@ -44,8 +44,12 @@ export class DirectRequests {
   #next = 0;
   #closed = false;
 
-  constructor(writer: IpcMessageWriter) {
+  readonly #notificationFailed: (method: string, error: unknown) => void;
+
+  /** `notificationFailed` is told when a notification handler throws (the connection goes on, as with vscode-jsonrpc). */
+  constructor(writer: IpcMessageWriter, notificationFailed: (method: string, error: unknown) => void = () => undefined) {
     this.#writer = writer;
+    this.#notificationFailed = notificationFailed;
   }
 
   /** Answers requests of `type` with `handler` (its value, a promise of it, or a thrown ResponseError). */
@@ -53,7 +57,7 @@ export class DirectRequests {
     this.#handlers.set(type.method, handler as Handler);
   }
 
-  /** Handles notifications of `type` with `handler` when each is read; a throw is the handler's to log. */
+  /** Handles notifications of `type` with `handler` when each is read (a throw is reported, and the next one is read). */
   handleNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
     this.#notificationHandlers.set(type.method, handler as (params: unknown) => void);
   }
@@ -77,7 +81,12 @@ export class DirectRequests {
       if (m.id === undefined || m.id === null) {
         const onNotification = this.#notificationHandlers.get(m.method);
         if (onNotification === undefined) return false;
-        if (!this.#closed) onNotification(m.params);
+        if (this.#closed) return true;
+        try {
+          onNotification(m.params);
+        } catch (error) {
+          this.#notificationFailed(m.method, error);
+        }
         return true;
       }
       const handler = this.#handlers.get(m.method);

@@ -146,3 +146,20 @@ test('a direct notification is handled when read, in order, with its bytes as se
   }
   assert.deepEqual(queued, Array.from({ length: 50 }, (_, seq) => seq));
 });
+
+test('a direct notification handler that throws is logged, and the connection goes on', DEADLINE, async (t) => {
+  const seen: number[] = [];
+  const { path, logger } = await server(t, (connection) => {
+    connection.onDirectNotification(Event, (params) => {
+      if (params.seq === 1) throw new Error('bad batch');
+      seen.push(params.seq);
+    });
+    connection.onDirectRequest(Echo, (params) => params);
+  });
+  const { connection } = await connectClient(t, path);
+  for (const seq of [0, 1, 2]) await connection.sendNotification(Event, { seq });
+  assert.deepEqual(await connection.sendDirectRequest(Echo, { id: 7 }), { id: 7 }, 'still answering');
+  assert.deepEqual(seen, [0, 2]);
+  const record = await logger.waitFor((r) => /notification handler test\/event failed: bad batch/.test(String(r.msg)), 'the failure logged');
+  assert.equal(record.level, 'error');
+});
