@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { createMessageConnection } from 'vscode-jsonrpc/node';
-import type { Logger as JsonRpcLogger, MessageConnection, NotificationType, RequestType } from 'vscode-jsonrpc/node';
+import type { Logger as JsonRpcLogger, MessageConnection, NotificationType, NotificationType0, RequestType } from 'vscode-jsonrpc/node';
 import { DirectRequests } from './direct-requests.js';
 import { IPC_ERROR_CODES, IpcError } from './errors.js';
 import { IpcMessageReader } from './message-reader.js';
@@ -25,8 +25,12 @@ export interface IpcConnectionOptions {
 export interface IpcConnection extends MessageConnection {
   /** Answers requests of `type` as soon as each is read, in the same turn (the data path's `plugin/batch`). */
   onDirectRequest<P, R, E>(type: RequestType<P, R, E>, handler: (params: P) => R | Promise<R>): void;
-  /** Handles notifications of `type` as soon as each is read, in the same turn (access log batches). */
-  onDirectNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void;
+  /**
+   * Handles notifications of `type` as soon as each is read, in the same turn (access log batches,
+   * and the reopen that must fall between two of them). On one connection, direct notifications
+   * keep their order among themselves, not with those vscode-jsonrpc queues.
+   */
+  onDirectNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void): void;
   /** Sends a request of `type` whose response settles as soon as it is read. */
   sendDirectRequest<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R>;
 }

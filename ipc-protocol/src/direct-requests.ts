@@ -15,7 +15,7 @@
  * ids are numbers; a peer answers either kind the same way.
  */
 import { ErrorCodes, ResponseError } from 'vscode-jsonrpc/node';
-import type { Message, NotificationType, RequestType } from 'vscode-jsonrpc/node';
+import type { Message, NotificationType, NotificationType0, RequestType } from 'vscode-jsonrpc/node';
 import type { IpcMessageWriter } from './message-writer.js';
 
 type Handler = (params: unknown) => unknown;
@@ -58,7 +58,7 @@ export class DirectRequests {
   }
 
   /** Handles notifications of `type` with `handler` when each is read (a throw is reported, and the next one is read). */
-  handleNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
+  handleNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void): void {
     this.#notificationHandlers.set(type.method, handler as (params: unknown) => void);
   }
 

@@ -233,7 +233,8 @@ export function openSession(socket: Socket, host: SessionHost): void {
     host.runtime.metrics(params).catch(logAs(logger, PluginMetrics.method));
   });
 
-  connection.onNotification(PluginReopenLogs, () => {
+  // Direct too: on one connection, a reopen falls exactly between the batches sent before and after it.
+  connection.onDirectNotification(PluginReopenLogs, () => {
     if (role !== 'host' || host.runtime === undefined) {
       logger.warn({ role }, 'plugin/reopenLogs ignored: only the initialized host may ask the plugin to reopen its logs');
       return;

@@ -105,7 +105,7 @@ test('a logLines hook over a real session: each batch acknowledged, written or n
 test('a logBytes hook over a real session: the bytes arrive as bytes, each batch is acknowledged, and bytes that are not a list are refused', async (t) => {
   const plugin = await launchTestPlugin(FIXTURE, { args: ['--bytes'] });
   t.after(() => plugin.close());
-  assert.deepEqual(plugin.initializeResult.hooks, ['logBytes']);
+  assert.deepEqual(plugin.initializeResult.hooks, ['logBytes', 'reopenLogs']);
   const logs = [{ path: '/tmp/a.log' }, { path: '/tmp/b.log', format: '%request_path%' }];
   await plugin.logBytes({ seq: 1, logs, lines: [{ log: 1, lines: ['/x', '/ü'] }, { log: 0, lines: ['{"a":1}'] }] });
   await plugin.logBytes({ seq: 2, logs, lines: [{ log: 0, lines: ['fail'] }] });
@@ -124,4 +124,20 @@ test('a logBytes hook over a real session: the bytes arrive as bytes, each batch
   ]);
   const logged = (check: (r: Record<string, unknown>) => boolean): Promise<boolean> => waitFor('a log line', () => plugin.logs.some(check)).catch(() => false);
   assert.ok(await logged((r) => r['code'] === PLUGIN_SDK_ERROR_CODES.requestInvalid && /expected "bytes" to be a list of \{ log, records, bytes \}, found string/.test(String(r['msg']))), JSON.stringify(plugin.logs));
+});
+
+test('on one connection, a reopen falls between the log batches sent before and after it', async (t) => {
+  const plugin = await launchTestPlugin(FIXTURE, { args: ['--bytes'] });
+  t.after(() => plugin.close());
+  const logs = [{ path: '/tmp/a.log' }];
+  // Written in one tick, so they arrive in one read: each must still be handled in the order sent.
+  const sent = [
+    plugin.logBytes({ seq: 1, logs, lines: [{ lines: ['/before'] }] }),
+    plugin.reopenLogs(),
+    plugin.logBytes({ seq: 2, logs, lines: [{ lines: ['/after'] }] }),
+  ];
+  await Promise.all(sent);
+  const events = (): unknown[] => plugin.logs.filter((r) => r['msg'] === 'bytes' || r['msg'] === 'reopened').map((r) => (r['msg'] === 'bytes' ? r['text'] : 'reopened'));
+  await waitFor('both batches and the reopen handled', () => events().length === 3);
+  assert.deepEqual(events(), ['/before\n', 'reopened', '/after\n']);
 });

@@ -262,6 +262,20 @@ test('to a plugin with a logBytes hook, the lines go as bytes; batches sent one 
   assert.deepEqual(batcher.counters, { records: 6, sent: 6, written: 6, dropped: 0 });
 });
 
+test('a batch too large to send is dropped and counted at once, and the batches after it still go', async (t) => {
+  // Queue and batch of the same size: a batch left waiting for an acknowledgement that cannot come would hold back every later one.
+  const { plugin, batcher } = await connectedBatcher(t, { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logBytes'] }, { batchSize: 18, flushIntervalMs: 20, queueSize: 18 });
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  const huge = '/' + 'a'.repeat(1024 * 1024); // 18 lines of 1 MiB: past the 16 MiB a frame may hold
+  for (let i = 0; i < 18; i++) batcher.push(row(log, huge));
+  await waitFor(() => batcher.counters.dropped === 18);
+  assert.deepEqual(batcher.counters, { records: 18, sent: 0, written: 0, dropped: 18 });
+  for (let i = 0; i < 3; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => batcher.counters.written === 3);
+  assert.deepEqual(plugin.logBatches.map((b) => b.bytes?.map((e) => Buffer.from(e.bytes).toString('utf8'))), [['/0\n/1\n/2\n']]);
+  assert.deepEqual(batcher.counters, { records: 21, sent: 3, written: 3, dropped: 18 });
+});
+
 test('two logs sharing a path get one text, their lines in the order of their requests; a row that cannot be formatted is dropped and counted', async (t) => {
   const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 5, flushIntervalMs: 20, queueSize: 100 });
   const paths = batcher.target('/tmp/shared.log', '%request_path%');

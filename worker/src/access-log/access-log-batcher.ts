@@ -58,6 +58,7 @@ export class AccessLogBatcher {
   /** Each target's file: the first target with its path (two formats may share a file). */
   readonly #files: number[] = [];
   #renderFailed = false;
+  #sendFailed = false;
   readonly #targetIndex = new Map<string, number>();
   #queue: AccessLogRow[] = [];
   readonly #unacked = new Map<number, number>();
@@ -153,14 +154,16 @@ export class AccessLogBatcher {
       const count = files === undefined ? rows.length : files.reduce((n, f) => n + f.records, 0);
       const seq = ++this.#seq;
       const base = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records: [] };
-      if (files === undefined) this.client.sendLogRecords({ ...base, rows });
-      else if (form === 'bytes') this.client.sendLogRecords({ ...base, bytes: files.map((f): AccessLogBytes => ({ log: f.log, records: f.records, bytes: f.out.bytes() })) });
-      else this.client.sendLogRecords({ ...base, lines: files.map((f): AccessLogLines => ({ log: f.log, records: f.records, text: f.out.take() })) });
-      // Encoded by now: the buffers are written over by the next batch.
-      if (files !== undefined) for (const f of files) f.out.clear();
+      // Unacknowledged from now on, so that a batch that cannot go is found there and counted.
       this.#unacked.set(seq, count);
       this.#unackedRecords += count;
       this.counters.sent += count;
+      const notSent = (error: unknown): void => this.#notSent(seq, error);
+      if (files === undefined) this.client.sendLogRecords({ ...base, rows }, notSent);
+      else if (form === 'bytes') this.client.sendLogRecords({ ...base, bytes: files.map((f): AccessLogBytes => ({ log: f.log, records: f.records, bytes: f.out.bytes() })) }, notSent);
+      else this.client.sendLogRecords({ ...base, lines: files.map((f): AccessLogLines => ({ log: f.log, records: f.records, text: f.out.take() })) }, notSent);
+      // Encoded by now: the buffers are written over by the next batch.
+      if (files !== undefined) for (const f of files) f.out.clear();
     }
     if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
   }
@@ -214,6 +217,22 @@ export class AccessLogBatcher {
       this.#flushScheduled = true;
       setImmediate(this.#flushFull);
     }
+  }
+
+  /**
+   * A batch that never left (too large to encode, or its connection went first): its records are
+   * dropped and counted now, unless the lost connection already counted them. Were it left among
+   * the unacknowledged, it would hold back every later batch.
+   */
+  #notSent(seq: number, error: unknown): void {
+    const count = this.#unacked.get(seq);
+    if (count === undefined) return;
+    this.#unacked.delete(seq);
+    this.#unackedRecords -= count;
+    this.counters.sent -= count;
+    this.counters.dropped += count;
+    if (!this.#sendFailed) this.logger.error({ err: error, records: count }, 'an access log batch could not be sent to the logging plugin; its records were dropped and counted (logged once)');
+    this.#sendFailed = true;
   }
 
   #connectionLost(): void {

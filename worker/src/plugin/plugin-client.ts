@@ -139,13 +139,14 @@ export class PluginClient {
    * Sends a batch of access logs as a notification, right after `logForm()` said one can go:
    * with `bytes` or `lines` as they are, with `rows` as rows or as records (the form the plugin
    * reads). The message is encoded before this returns, so the caller may reuse its buffers then.
+   * `notSent` is told when it could not go: too large to encode, or the connection went first.
    */
-  sendLogRecords(params: LogRecordsParams): void {
+  sendLogRecords(params: LogRecordsParams, notSent: (error: unknown) => void): void {
     const connection = this.#connection;
-    if (connection === undefined) return;
+    if (connection === undefined) return notSent(unavailable(this.name, 'not connected'));
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
     const formatted = params.bytes !== undefined || params.lines !== undefined;
-    void connection.sendNotification(method, this.#logRows || formatted ? params : asRecords(params)).catch(() => undefined);
+    connection.sendNotification(method, this.#logRows || formatted ? params : asRecords(params)).catch(notSent);
   }
 
   /**
