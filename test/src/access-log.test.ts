@@ -258,7 +258,7 @@ test('mosnctl logs reopen and SIGUSR1 make the plugin reopen its files after log
   assert.ok(third.every((l) => l.includes(' third ')));
 });
 
-test('failed exchanges are logged with their response flag: no route, connect failure, reset after the head', async (t) => {
+test('failed exchanges are logged with their response flag and a request id: no route, connect failure, reset after the head', async (t) => {
   const dead = await unusedAddress();
   const resetting = await startHttpUpstream(t, (_req, res) => {
     res.writeHead(200, { 'content-length': '100' });
@@ -286,7 +286,7 @@ test('failed exchanges are logged with their response flag: no route, connect fa
       {
         ...httpListener('http', 'r'),
         stream_filters: [{ type: 'access_log', config: { plugin: 'access-log', flush_interval: '10ms' } }],
-        access_logs: [{ log_path: setup.textLog, log_format: '%request_path% %response_code% %response_flag%' }],
+        access_logs: [{ log_path: setup.textLog, log_format: '%request_path% %response_code% %response_flag% %request_id%' }],
       },
     ],
     routers,
@@ -296,12 +296,22 @@ test('failed exchanges are logged with their response flag: no route, connect fa
   const mosn = await startMosn(t, config, { workers: 1 });
   const port = mosn.port('http');
   assert.equal((await request(port, { path: '/nowhere' })).status, 404);
+  assert.equal((await request(port, { path: '/nowhere-again' })).status, 404);
+  assert.equal((await request(port, { path: '/nowhere-with-id', headers: { 'x-request-id': 'client-id-1' } })).status, 404);
   assert.equal((await request(port, { path: '/dead' })).status, 502);
   await request(port, { path: '/reset' }).catch(() => undefined); // the client sees a truncated response
-  const logged = await linesAtLeast(setup.textLog, 3);
-  assert.ok(logged.includes('/nowhere 404 NR'), logged.join('\n'));
-  assert.ok(logged.includes('/dead 502 UF'), logged.join('\n'));
-  assert.ok(logged.includes('/reset 200 UR'), logged.join('\n'));
+  const logged = await linesAtLeast(setup.textLog, 5);
+  const byPath = new Map(logged.map((line) => [line.split(' ')[0], line.split(' ')]));
+  assert.deepEqual(byPath.get('/nowhere')?.slice(1, 3), ['404', 'NR'], logged.join('\n'));
+  assert.deepEqual(byPath.get('/dead')?.slice(1, 3), ['502', 'UF'], logged.join('\n'));
+  assert.deepEqual(byPath.get('/reset')?.slice(1, 3), ['200', 'UR'], logged.join('\n'));
+  // A request answered by the proxy itself still has an id in its line (generated, as Envoy does),
+  // its own; the client's when it sent one.
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const generated = ['/nowhere', '/nowhere-again', '/dead', '/reset'].map((path) => byPath.get(path)?.[3]);
+  for (const id of generated) assert.match(String(id), UUID, logged.join('\n'));
+  assert.equal(new Set(generated).size, 4, 'one id per request');
+  assert.equal(byPath.get('/nowhere-with-id')?.[3], 'client-id-1');
 });
 
 /**

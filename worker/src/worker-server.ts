@@ -173,7 +173,7 @@ export class WorkerServer {
       this.accessLogBatchers.set(plugin, batcher);
       this.metrics?.watchAccessLog(batcher, plugin);
     }
-    return new AccessLogRecorder(listener.access_logs, batcher);
+    return new AccessLogRecorder(listener.access_logs, batcher, this.requestIds);
   }
 
   private createFilter(listener: ListenerConfig): NetworkFilter {

@@ -54,9 +54,14 @@ interface LogPlan {
 export class AccessLogRecorder {
   readonly #plans: LogPlan[];
 
+  /**
+   * @param requestIds makes the id of a request that never went upstream (a local reply: 429, 404,
+   *   a direct response) and came without one: as with Envoy and nginx, every line has a request id.
+   */
   constructor(
     logs: readonly AccessLogConfig[],
     private readonly batcher: AccessLogBatcher,
+    private readonly requestIds: { next(): string },
   ) {
     this.#plans = logs.map((log) => ({
       target: batcher.target(log.log_path, log.log_format),
@@ -67,6 +72,8 @@ export class AccessLogRecorder {
 
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
+    // One id for the exchange, in every log: the one sent upstream, else the client's, else a new one.
+    const requestId = n.requestId !== '' ? n.requestId : x.requestId !== '' ? x.requestId : this.requestIds.next();
     for (const plan of this.#plans) {
       // A row (ipc-protocol's `log-rows/1` layout), not a record object: cheap to build and to
       // keep queued; the batcher formats it into a line, or sends it as it is (or as a record).
@@ -83,7 +90,7 @@ export class AccessLogRecorder {
         n.responseFlag,
         x.method,
         clip(x.path, MAX_PATH_CHARS),
-        n.requestId === '' ? x.requestId : n.requestId,
+        requestId,
         n.upstreamHost,
         '',
         x.downstreamLocal,
