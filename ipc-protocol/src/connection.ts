@@ -28,9 +28,10 @@ export interface IpcConnection extends MessageConnection {
   /**
    * Handles notifications of `type` as soon as each is read, in the same turn (access log batches,
    * and the reopen that must fall between two of them). On one connection, direct notifications
-   * keep their order among themselves, not with those vscode-jsonrpc queues.
+   * keep their order among themselves, not with those vscode-jsonrpc queues. Large params may be
+   * views of the receive buffer, valid until the handler returns or the promise it returns settles.
    */
-  onDirectNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void): void;
+  onDirectNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void | Promise<unknown>): void;
   /** Sends a request of `type` whose response settles as soon as it is read. */
   sendDirectRequest<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R>;
 }
@@ -74,7 +75,7 @@ export function createIpcConnection(socket: Socket, options: IpcConnectionOption
   const direct = new DirectRequests(writer, (method, error) => {
     logger.error({ err: error, component: 'jsonrpc' }, `notification handler ${method} failed: ${(error as Error | undefined)?.message ?? String(error)}`);
   });
-  reader.divert((message) => direct.take(message));
+  reader.divert({ take: (message) => direct.take(message), borrows: (message) => direct.borrows(message) });
   connection.onClose(() => connection.dispose());
   connection.onDispose(() => direct.close());
   return Object.assign(connection, {

@@ -39,7 +39,7 @@ const ID_PREFIX = 'd';
 export class DirectRequests {
   readonly #writer: IpcMessageWriter;
   readonly #handlers = new Map<string, Handler>();
-  readonly #notificationHandlers = new Map<string, (params: unknown) => void>();
+  readonly #notificationHandlers = new Map<string, (params: unknown) => unknown>();
   readonly #pending = new Map<string, Pending>();
   #next = 0;
   #closed = false;
@@ -57,9 +57,19 @@ export class DirectRequests {
     this.#handlers.set(type.method, handler as Handler);
   }
 
-  /** Handles notifications of `type` with `handler` when each is read (a throw is reported, and the next one is read). */
-  handleNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void): void {
-    this.#notificationHandlers.set(type.method, handler as (params: unknown) => void);
+  /**
+   * Handles notifications of `type` with `handler` when each is read (a throw or a rejection is
+   * reported, and the next one is read). Large params may be views of the connection's receive
+   * buffer: valid until the handler returns, or until the promise it returns settles.
+   */
+  handleNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void | Promise<unknown>): void {
+    this.#notificationHandlers.set(type.method, handler as (params: unknown) => unknown);
+  }
+
+  /** True for a message whose handler may be given views of its frame (see `handleNotification`). */
+  borrows(message: Message): boolean {
+    const m = message as AnyMessage;
+    return typeof m.method === 'string' && (m.id === undefined || m.id === null) && this.#notificationHandlers.has(m.method);
   }
 
   /** Sends a request whose response settles when read (a ResponseError rejects, as with vscode-jsonrpc). */
@@ -74,19 +84,25 @@ export class DirectRequests {
     });
   }
 
-  /** True when `message` was ours (handled here); false for anything vscode-jsonrpc should see. */
-  take(message: Message): boolean {
+  /**
+   * True when `message` was ours (handled here), or the promise of a notification handler still at
+   * work; false for anything vscode-jsonrpc should see.
+   */
+  take(message: Message): boolean | Promise<unknown> {
     const m = message as AnyMessage;
     if (typeof m.method === 'string') {
       if (m.id === undefined || m.id === null) {
         const onNotification = this.#notificationHandlers.get(m.method);
         if (onNotification === undefined) return false;
         if (this.#closed) return true;
+        let result: unknown;
         try {
-          onNotification(m.params);
+          result = onNotification(m.params);
         } catch (error) {
           this.#notificationFailed(m.method, error);
+          return true;
         }
+        if (result instanceof Promise) return result.then(undefined, (error: unknown) => this.#notificationFailed(m.method as string, error));
         return true;
       }
       const handler = this.#handlers.get(m.method);

@@ -4,6 +4,7 @@ import { createConnection, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import type { IpcLogger } from './connection.js';
 import { IPC_ERROR_CODES, IpcError } from './errors.js';
+import { ReceiveArena, registerReceiveArena, withReceiveArena } from './receive-arena.js';
 
 /** sockaddr_un.sun_path is 108 bytes on Linux, including the terminating NUL. */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -15,11 +16,17 @@ export interface ConnectUnixOptions {
   readonly timeoutMs?: number;
 }
 
-/** Connects to a Unix socket; rejects with `MOSN_ERR_IPC_CONNECT` or `MOSN_ERR_IPC_CONNECT_TIMEOUT`. */
+/**
+ * Connects to a Unix socket; rejects with `MOSN_ERR_IPC_CONNECT` or `MOSN_ERR_IPC_CONNECT_TIMEOUT`.
+ * The socket reads into a receive arena (see receive-arena.ts), so it emits no 'data': read it only
+ * through an `IpcMessageReader` (`createIpcConnection`).
+ */
 export function connectUnix(path: string, options: ConnectUnixOptions = {}): Promise<Socket> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ path });
+    const arena = new ReceiveArena();
+    const socket = createConnection({ path, onread: arena.onread });
+    registerReceiveArena(socket, arena);
     const timer = setTimeout(() => {
       socket.off('connect', onConnect).off('error', onError);
       // Keep a listener: a late error on a socket nobody watches would crash the process.
@@ -53,7 +60,12 @@ export function connectUnix(path: string, options: ConnectUnixOptions = {}): Pro
 }
 
 export interface ListenUnixOptions {
-  /** Called with every accepted socket; wrap it with `createIpcConnection` right away. */
+  /**
+   * Called with every accepted socket; wrap it with `createIpcConnection` right away. The socket
+   * reads into a receive arena (see receive-arena.ts), so it emits no 'data': read it only through
+   * an `IpcMessageReader`. The server does not count it among its connections (`server.close()`
+   * does not wait for it): keep track of the sockets and close them yourself.
+   */
   readonly onConnection: (socket: Socket) => void;
   /** Where errors of the listening server (after it started) are logged. */
   readonly logger: IpcLogger;
@@ -77,7 +89,8 @@ export async function listenUnix(path: string, options: ListenUnixOptions): Prom
   }
   await removeStaleSocket(path, options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
 
-  const server = createServer(options.onConnection);
+  // Paused, so that nothing is read before the socket is moved to its receive arena.
+  const server = createServer({ pauseOnConnect: true }, (socket) => options.onConnection(withReceiveArena(socket)));
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(

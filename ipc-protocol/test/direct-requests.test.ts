@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { JsonRpcErrorCodes, ResponseError } from '../src/index.js';
+import { JsonRpcErrorCodes, ParameterStructures, RequestType, ResponseError } from '../src/index.js';
 import type { IpcConnection } from '../src/index.js';
 import { connectClient, startServer, tempDir, withDeadline } from './helpers/ipc.js';
 import type { TestServer } from './helpers/ipc.js';
@@ -114,7 +114,7 @@ test('an answer that cannot be encoded comes back as an error at once; an undefi
   assert.equal(await connection.sendDirectRequest(Echo, { id: 2 }), null);
 });
 
-test('a direct notification is handled when read, in order, with its bytes as sent; others still go to vscode-jsonrpc', DEADLINE, async (t) => {
+test('a direct notification is handled when read, in order, with its bytes as sent and kept until its handler settles; others still go to vscode-jsonrpc', DEADLINE, async (t) => {
   const direct: { seq: number; bytes: Uint8Array }[] = [];
   const queued: number[] = [];
   let queuedWhenFirstDirect = -1;
@@ -126,10 +126,13 @@ test('a direct notification is handled when read, in order, with its bytes as se
       queued.push(params.seq);
       check();
     });
+    // The bytes are views of the receive buffer: the handler keeps them by returning a promise
+    // that settles only once every blob is in, and the blobs read after are put elsewhere.
     connection.onDirectNotification(Blob, (params) => {
       if (direct.length === 0) queuedWhenFirstDirect = queued.length;
       direct.push(params);
       check();
+      return arrived;
     });
   });
   const { connection } = await connectClient(t, path);
@@ -162,4 +165,36 @@ test('a direct notification handler that throws is logged, and the connection go
   assert.deepEqual(seen, [0, 2]);
   const record = await logger.waitFor((r) => /notification handler test\/event failed: bad batch/.test(String(r.msg)), 'the failure logged');
   assert.equal(record.level, 'error');
+});
+
+const Keep = new RequestType<{ readonly seq: number; readonly bytes: Uint8Array }, number, void>('test/keep', ParameterStructures.byName);
+
+test('bytes of ordinary messages and of direct requests are their own: kept after the handler, they stay intact as more frames arrive', DEADLINE, async (t) => {
+  const kept: { seq: number; bytes: Uint8Array }[] = [];
+  let allKept!: () => void;
+  const all = new Promise<void>((resolve) => (allKept = resolve));
+  const keep = (params: { seq: number; bytes: Uint8Array }): number => {
+    kept.push(params);
+    if (kept.length === 31) allKept();
+    return kept.length;
+  };
+  const { path } = await server(t, (connection) => {
+    // Small (copied before decoding) and large (decoded again from a copy) frames alike.
+    connection.onNotification(Blob, (params) => void keep(params));
+    connection.onDirectRequest(Keep, keep);
+  });
+  const { connection } = await connectClient(t, path);
+  const size = (seq: number): number => (seq % 2 === 0 ? 1_000 + seq : 150_000 + seq);
+  for (let seq = 0; seq < 30; seq++) {
+    const bytes = Buffer.alloc(size(seq), seq);
+    if (seq % 3 === 0) await connection.sendDirectRequest(Keep, { seq, bytes });
+    else await connection.sendNotification(Blob, { seq, bytes });
+  }
+  await connection.sendDirectRequest(Keep, { seq: 30, bytes: Buffer.alloc(1, 30) });
+  await withDeadline(all, 4000, 'every message to reach its handler');
+  assert.deepEqual(kept.map((k) => k.seq).sort((a, b) => a - b), Array.from({ length: 31 }, (_, seq) => seq));
+  for (const { seq, bytes } of kept.filter((k) => k.seq < 30)) {
+    assert.equal(bytes.length, size(seq));
+    assert.ok(bytes.every((b) => b === seq), `message ${seq} intact after 30 more frames`);
+  }
 });

@@ -216,7 +216,8 @@ export function openSession(socket: Socket, host: SessionHost): void {
     }
     // Acknowledged once handled, so that the worker knows which batches a crash could have lost.
     const seq = (params as { seq?: unknown } | null)?.seq;
-    logBatchHandled(host.runtime, params).then(
+    // Returned: the batch's bytes are a view of the connection's receive buffer, kept until the hook is done.
+    return logBatchHandled(host.runtime, params).then(
       () => void connection.sendNotification(PluginLogRecordsAck, { seq: seq as number, written: true }).catch(() => undefined),
       (error: unknown) => {
         logAs(logger, PluginLogRecords.method)(error);

@@ -115,6 +115,8 @@ export interface PluginHooks<Config, State> {
    * The same lines as bytes, for a plugin that writes them as they are: nothing is decoded in the
    * plugin nor encoded in the worker, the cheapest form for both. A plugin with this hook gets
    * bytes only (not `logLines` nor `logRecords`). Same order and shutdown rules as `logRecords`.
+   * Each `bytes` may be a view of the connection's receive buffer: valid until the hook returns,
+   * or until the promise it returns settles. Copy it (`Buffer.from`) to keep it longer.
    */
   logBytes?(batch: LogByteBatch, context: HookContext<Config, State>): Awaitable<void>;
   /** Reopen log files (the operator rotated them: SIGUSR1 to the supervisor, `mosnctl logs reopen`). */

@@ -97,7 +97,8 @@ export class AccessLogger {
     const writes: Promise<boolean>[] = [];
     for (const [path, group] of byPath) {
       const only = group.length === 1 ? (group[0] as Chunk) : undefined;
-      // The bytes are a view into the message just read, which nothing else holds: written as they are.
+      // The bytes are a view of the connection's receive buffer, kept for us until the promise
+      // returned here settles: written as they are, never kept after.
       const bytes = only !== undefined ? only.bytes : Buffer.concat(group.map((c) => c.bytes));
       const records = only !== undefined ? only.records : group.reduce((n, c) => n + c.records, 0);
       writes.push(this.#file(path).append(bytes, records));
