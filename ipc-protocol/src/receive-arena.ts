@@ -21,8 +21,12 @@ import { Socket } from 'node:net';
 import { IPC_ERROR_CODES, IpcError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, checkMaxFrameBytes } from './frame-codec.js';
 
-/** What the arena starts with and returns to: a few of the largest frames we send on the data path. */
-const ARENA_BYTES = 1024 * 1024;
+/**
+ * What the arena starts with and returns to: a few of the largest frames of the data path (a log
+ * batch of 4000 lines is ~600 KB). Pages nobody reads into are never touched.
+ */
+export const RECEIVE_ARENA_BYTES = 2 * 1024 * 1024;
+const ARENA_BYTES = RECEIVE_ARENA_BYTES;
 /** Never offer the kernel less room than this for a read (as many bytes as a stream read takes). */
 const MIN_READ_BYTES = 64 * 1024;
 

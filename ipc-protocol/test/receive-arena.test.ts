@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IPC_ERROR_CODES, IpcError } from '../src/errors.js';
-import { ReceiveArena } from '../src/receive-arena.js';
+import { RECEIVE_ARENA_BYTES, ReceiveArena } from '../src/receive-arena.js';
 
 // These drive the arena as Node's `onread` does: ask for the next read's room, put bytes there,
 // report how many. The socket tests (ipc-protocol's connection and direct-request tests) run it
@@ -83,8 +83,9 @@ test('a held frame is never written over: later reads go elsewhere until it is r
   const arena = new ReceiveArena();
   const held: { view: Buffer; release: () => void }[] = [];
   listen(arena, (view) => held.push({ view, release: arena.hold() }));
-  for (let i = 0; i < 20; i++) feed(arena, frame(Buffer.alloc(150_000, i)), 64 * 1024);
-  // 20 frames of 150 KB held at once: more than two 1 MiB buffers hold.
+  const count = Math.ceil((3 * RECEIVE_ARENA_BYTES) / 150_000);
+  for (let i = 0; i < count; i++) feed(arena, frame(Buffer.alloc(150_000, i)), 64 * 1024);
+  // Frames of 150 KB held at once, more than the buffer and its spare hold.
   held.forEach(({ view }, i) => assert.ok(view.every((b) => b === i), `frame ${i} intact while held`));
 
   for (const { release } of held) release();
@@ -124,13 +125,13 @@ test('a release called twice, or after its buffer was replaced, changes nothing'
 test('a frame larger than the buffer is received whole, and the arena goes back to its usual size after', () => {
   const arena = new ReceiveArena();
   const seen = listen(arena);
-  const big = Buffer.alloc(3 * 1024 * 1024 + 5, 7);
+  const big = Buffer.alloc(RECEIVE_ARENA_BYTES + 1024 * 1024 + 5, 7);
   feed(arena, frame(big), 64 * 1024);
   assert.equal(seen.bodies.length, 1);
   assert.ok((seen.bodies[0] as Buffer).equals(big));
   const [room] = feed(arena, frame(Buffer.from('small')));
   assert.ok(room !== undefined);
-  assert.equal(room.buffer.byteLength, 1024 * 1024);
+  assert.equal(room.buffer.byteLength, RECEIVE_ARENA_BYTES);
 });
 
 test('a length prefix over the limit stops the reading with MOSN_ERR_IPC_FRAME_TOO_LARGE, without waiting for the body', () => {

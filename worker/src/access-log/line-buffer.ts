@@ -11,8 +11,8 @@
 import { MISSING, textValue } from './log-values.js';
 
 const INITIAL_BYTES = 16 * 1024;
-/** A buffer grown past this by one batch of long lines is let go once its text is taken. */
-const KEEP_BYTES = 1024 * 1024;
+/** A buffer grown past this by one batch of long lines is let go once its text is taken (4000 lines of ~1 KB). */
+const KEEP_BYTES = 4 * 1024 * 1024;
 const DASH = 0x2d;
 const ZERO = 0x30;
 
