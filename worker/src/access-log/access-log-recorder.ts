@@ -41,8 +41,15 @@ export interface ExchangeView {
 const MAX_PATH_CHARS = 4096;
 const MAX_HEADER_CHARS = 1024;
 
+/**
+ * The value, clipped, as a string of its own. A path or header value is a slice of its request's
+ * (or response's) head, and V8 keeps a slice of 13 characters or more as a view of the whole head
+ * string: 10 000 queued rows would keep 10 000 heads (cookies included) alive while the plugin is
+ * away. Prefixed, the slice is first copied into a string of its own, which is all the row keeps.
+ */
 function clip(value: string, max: number): string {
-  return value.length > max ? value.slice(0, max) : value;
+  const clipped = value.length > max ? value.slice(0, max) : value;
+  return clipped.length < 13 ? clipped : (' ' + clipped).slice(1);
 }
 
 interface LogPlan {
@@ -72,8 +79,10 @@ export class AccessLogRecorder {
 
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
-    // One id for the exchange, in every log: the one sent upstream, else the client's, else a new one.
-    const requestId = n.requestId !== '' ? n.requestId : x.requestId !== '' ? x.requestId : this.requestIds.next();
+    // One id for the exchange, in every log: the one sent upstream, else the client's, else a new
+    // one. Only the client's is a slice of its head; a generated one is a string of its own.
+    const sent = n.requestId;
+    const requestId = x.requestId !== '' && (sent === '' || sent === x.requestId) ? clip(x.requestId, MAX_HEADER_CHARS) : sent !== '' ? sent : this.requestIds.next();
     for (const plan of this.#plans) {
       // A row (ipc-protocol's `log-rows/1` layout), not a record object: cheap to build and to
       // keep queued; the batcher formats it into a line, or sends it as it is (or as a record).
