@@ -368,6 +368,63 @@ test('a plugin that lists tuples may still answer a rate limit with a map; a mal
   assert.deepEqual(other.counters, { calls: 1, errors: 1, timeouts: 0 });
 });
 
+test('while a batch fills its rows are formatted a few hundred at a time: a row that fails is counted before the batch leaves, and the batch leaves whole, in order', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 1000, flushIntervalMs: 60_000, queueSize: 10_000 });
+  const paths = batcher.target('/tmp/shared.log', '%request_path%');
+  const methods = batcher.target('/tmp/shared.log', 'M %request_method%');
+  const json = batcher.target('/tmp/other.json', undefined);
+  const broken = [...row(json, '/broken')] as unknown as [number, number];
+  broken[1] = 9e15; // a start time JavaScript cannot print: the JSON line's writer throws
+  const expected: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    if (i === 10) batcher.push(broken as unknown as AccessLogRow);
+    const log = i % 3 === 0 ? methods : paths;
+    batcher.push(row(log, `/${i}`));
+    expected.push(log === methods ? 'M GET' : `/${i}`);
+  }
+  // 601 rows, under a batch: the first 512 are formatted already (two chunks), the broken one with them.
+  assert.deepEqual({ ...batcher.counters }, { records: 601, sent: 0, written: 0, dropped: 1 });
+  for (let i = 600; i < 1001; i++) {
+    batcher.push(row(paths, `/${i}`));
+    expected.push(`/${i}`);
+  }
+  await waitFor(() => batcher.counters.written === 1000);
+  const batch = plugin.logBatches[0];
+  assert.deepEqual(batch?.lines?.map((l) => [l.log, l.records]), [[paths, 1000]]);
+  assert.equal(batch?.lines?.[0]?.text, expected.slice(0, 1000).map((line) => `${line}\n`).join(''));
+  assert.deepEqual(batcher.counters, { records: 1002, sent: 1000, written: 1000, dropped: 1 });
+});
+
+test('when the queue fills while lines wait formatted, they are the oldest and the first dropped; the rows after them still go', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, { ...LINES, ackLogs: false }, { batchSize: 600, flushIntervalMs: 50, queueSize: 1000 });
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  for (let i = 0; i < 600; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => plugin.logBatches.length === 1);
+  // In one turn, before the next batch can leave: /600–/1111 are formatted ahead (two chunks),
+  // and when /1600 finds 1000 records waiting, those lines, the oldest, are dropped at once.
+  for (let i = 600; i <= 1600; i++) batcher.push(row(log, `/${i}`));
+  assert.deepEqual({ ...batcher.counters }, { records: 1601, sent: 600, written: 0, dropped: 512 });
+  // The rest, less than a batch, leaves on the timer (the first batch, never acknowledged, leaves room for it).
+  await waitFor(() => plugin.logBatches.length === 2);
+  const lines = plugin.logBatches[1]?.lines?.[0];
+  assert.equal(lines?.records, 489);
+  assert.equal(lines?.text.split('\n')[0], '/1112', 'the second batch starts after the dropped lines');
+});
+
+test('lines formatted for a plugin that was then replaced by one that takes records are dropped and counted; the rows after them go as records', async (t) => {
+  const { client, batcher } = await connectedBatcher(t, LINES, { batchSize: 1000, flushIntervalMs: 50, queueSize: 10_000 });
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  for (let i = 0; i < 300; i++) batcher.push(row(log, `/${i}`));
+  // /0–/255 are formatted; then the plugin is replaced by one with only a logRecords hook.
+  const records = await startPlugin({ wire: [WIRE_FEATURES.logRows] });
+  t.after(() => records.close());
+  client.update({ name: 'fake', socketPath: records.socketPath, secret: SECRET, timeoutMs: 2000 });
+  await client.checkRequest(check('/reconnect'));
+  await waitFor(() => records.logBatches.length === 1);
+  assert.deepEqual(records.logBatches[0]?.rows?.map((r) => r[11]), Array.from({ length: 44 }, (_, i) => `/${256 + i}`));
+  assert.equal(batcher.counters.dropped, 256);
+});
+
 function row(log: number, path: string): AccessLogRow {
   return [log, Date.now(), 0, 0.5, 1, 10, 20, 'HTTP/1.1', 200, '', 'GET', path, 'id', '127.0.0.1:9', '', '127.0.0.1:8', '127.0.0.1:7', null, null];
 }

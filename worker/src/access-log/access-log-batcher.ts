@@ -1,7 +1,8 @@
 // A worker's access log records on their way to one logging plugin. Forwarding only appends to a
 // bounded queue; batches leave on a timer or when full, as notifications nobody waits for.
 //
-//   push(row) ──► queue (≤ queue_size; when full the oldest tenth is dropped, counted)
+//   push(row) ──► formatted lines + queued rows (≤ queue_size together; when full the oldest
+//                      │   are dropped, counted: the formatted lines, then a tenth of the rows)
 //                      │ batch_size records, or flush_interval elapsed
 //                      ▼
 //                 plugin connected and keeping up? ──no──► stays queued (retried next flush)
@@ -12,16 +13,20 @@
 //
 // So a record is written at most once, and every record that may be lost is counted.
 //
-// For a plugin with a logBytes or logLines hook the worker formats the lines, when the batch
-// leaves: a queued row (one array) costs the garbage collector less than its line would while it
-// waits. A batch's lines are written as bytes into one buffer per file, sent as those bytes
-// (logBytes: nothing decoded here nor in the plugin) or decoded once into text (logLines).
-import type { AccessLogBytes, AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams } from '@mosn/ipc-protocol';
+// For a plugin with a logBytes or logLines hook the worker formats the lines, a few hundred rows
+// at a time while the batch fills (formatted-lines.ts). A batch's lines are written as bytes into
+// one buffer per file, sent as those bytes (logBytes: nothing decoded here nor in the plugin) or
+// decoded once into text (logLines). While the plugin is away or not keeping up, rows wait as
+// they are (nothing is formatted that may be dropped).
+import type { AccessLogBytes, AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams, LogRecordsParams } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
 import type { PluginClient } from '../plugin/plugin-client.js';
-import { LineBuffer } from './line-buffer.js';
+import { FormattedLines } from './formatted-lines.js';
 import { lineWriterFor } from './log-line.js';
 import type { LineWriter } from './log-line.js';
+
+/** Rows formatted at a time while a batch fills: a hot loop, and a short stall. */
+const FORMAT_AHEAD_ROWS = 256;
 
 export interface AccessLogBatcherOptions {
   readonly batchSize: number;
@@ -41,22 +46,18 @@ export interface AccessLogCounters {
   dropped: number;
 }
 
-/** One file's lines of a batch, in its reused buffer. */
-interface FormattedFile {
-  readonly log: number;
-  readonly records: number;
-  readonly out: LineBuffer;
-}
+/** What every plugin/logRecords batch carries besides its records. */
+type BatchBase = Pick<LogRecordsParams, 'workerId' | 'pid' | 'seq' | 'dropped' | 'logs' | 'records'>;
 
 export class AccessLogBatcher {
   readonly counters: AccessLogCounters = { records: 0, sent: 0, written: 0, dropped: 0 };
   readonly #targets: AccessLogTarget[] = [];
   /** The line writer of each target, by index. */
   readonly #writers: LineWriter[] = [];
-  /** Each file's buffer, by the index in #files, reused from batch to batch. */
-  readonly #fileBuffers: LineBuffer[] = [];
   /** Each target's file: the first target with its path (two formats may share a file). */
   readonly #files: number[] = [];
+  /** The oldest records waiting, already formatted (never more than a batch). */
+  readonly #lines: FormattedLines;
   #renderFailed = false;
   #sendFailed = false;
   readonly #targetIndex = new Map<string, number>();
@@ -76,6 +77,7 @@ export class AccessLogBatcher {
     private readonly logger: Logger,
   ) {
     this.#batchSize = Math.max(1, Math.min(options.batchSize, options.queueSize));
+    this.#lines = new FormattedLines(this.#writers, this.#files, (error, row) => this.#formatFailed(error, row));
     client.onLogRecords({ acked: (ack) => this.#acked(ack), connectionLost: () => this.#connectionLost() });
   }
 
@@ -97,15 +99,12 @@ export class AccessLogBatcher {
   push(row: AccessLogRow): void {
     if (this.#closed) return;
     this.counters.records += 1;
+    const lines = this.#lines;
+    if (lines.records + this.#queue.length >= this.options.queueSize) this.#dropOldest();
     const queue = this.#queue;
-    if (queue.length >= this.options.queueSize) {
-      // Drop the oldest tenth at once: one splice, not one shift per record while the plugin is away.
-      const drop = Math.max(1, Math.floor(this.options.queueSize / 10));
-      queue.splice(0, drop);
-      this.counters.dropped += drop;
-    }
     queue.push(row);
-    if (queue.length >= this.#batchSize) {
+    const waiting = lines.records + queue.length;
+    if (waiting >= this.#batchSize) {
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(this.#flushFull);
@@ -113,9 +112,35 @@ export class AccessLogBatcher {
         // (under a steady load batches then leave full, not also as a partial one per tick).
         this.#clearTimer();
       }
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
+    } else {
+      if (queue.length >= FORMAT_AHEAD_ROWS && this.#formatsAhead()) {
+        lines.add(queue);
+        this.#queue = [];
+      }
+      if (this.#timer === undefined) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
     }
+  }
+
+  /** The queue is full: the formatted lines go first (the oldest), then the oldest tenth of the rows. */
+  #dropOldest(): void {
+    const lines = this.#lines;
+    if (lines.records > 0) {
+      this.counters.dropped += lines.records;
+      lines.clear();
+    }
+    if (this.#queue.length >= this.options.queueSize) {
+      // One splice, not one shift per record while the plugin is away.
+      const drop = Math.max(1, Math.floor(this.options.queueSize / 10));
+      this.#queue.splice(0, drop);
+      this.counters.dropped += drop;
+    }
+  }
+
+  /** Only for a plugin that takes lines, connected and keeping up: lines that may be dropped are not worth formatting. */
+  #formatsAhead(): boolean {
+    if (this.#unackedRecords >= this.options.queueSize) return false;
+    const form = this.client.logForm();
+    return form === 'bytes' || form === 'lines';
   }
 
   /** Full batches only: the rest waits for more records or for the timer. */
@@ -137,70 +162,67 @@ export class AccessLogBatcher {
     this.#timer = undefined;
   }
 
-  /** Sends batches while at least `minimum` records are queued and the plugin keeps up. */
+  /** Sends batches while at least `minimum` records wait and the plugin keeps up. */
   #send(minimum: number): void {
     const batchSize = this.#batchSize;
     const queueSize = this.options.queueSize;
-    while (this.#queue.length >= minimum && this.#queue.length > 0) {
+    const lines = this.#lines;
+    while (lines.records + this.#queue.length >= Math.max(1, minimum)) {
       // The plugin is not acknowledging: hold back rather than pile batches into its socket.
       if (this.#unackedRecords >= queueSize) break;
       const form = this.client.logForm();
       if (form === undefined) break;
-      const rows = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
-      // Formatted before anything else changes, so that a row that fails is counted once, as dropped.
-      const files = form === 'bytes' || form === 'lines' ? this.#format(rows) : undefined;
-      if (rows === this.#queue) this.#queue = [];
-      else this.#queue.splice(0, rows.length);
-      const count = files === undefined ? rows.length : files.reduce((n, f) => n + f.records, 0);
-      const seq = ++this.#seq;
-      const base = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records: [] };
-      // Unacknowledged from now on, so that a batch that cannot go is found there and counted.
-      this.#unacked.set(seq, count);
-      this.#unackedRecords += count;
-      this.counters.sent += count;
-      const notSent = (error: unknown): void => this.#notSent(seq, error);
-      if (files === undefined) this.client.sendLogRecords({ ...base, rows }, notSent);
-      else if (form === 'bytes') this.client.sendLogRecords({ ...base, bytes: files.map((f): AccessLogBytes => ({ log: f.log, records: f.records, bytes: f.out.bytes() })) }, notSent);
-      else this.client.sendLogRecords({ ...base, lines: files.map((f): AccessLogLines => ({ log: f.log, records: f.records, text: f.out.take() })) }, notSent);
-      // Encoded by now: the buffers are written over by the next batch.
-      if (files !== undefined) for (const f of files) f.out.clear();
-    }
-    if (this.#queue.length > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
-  }
-
-  /**
-   * Rows as lines, one buffer per file, each line in the order its request finished (two logs that
-   * share a path interleave as their requests did). A row its writer fails on is dropped and
-   * counted (logged once).
-   */
-  #format(rows: readonly AccessLogRow[]): FormattedFile[] {
-    const writers = this.#writers;
-    const buffers = this.#fileBuffers;
-    const counts: number[] = [];
-    const order: number[] = [];
-    for (const row of rows) {
-      const log = this.#files[row[0]] as number;
-      const out = (buffers[log] ??= new LineBuffer());
-      const mark = out.length;
-      try {
-        (writers[row[0]] as LineWriter)(row, out);
-        out.byte(0x0a); // a newline after every line, the last one too
-      } catch (error) {
-        out.truncate(mark); // nothing of a line that failed half-way is sent
-        this.counters.dropped += 1;
-        if (!this.#renderFailed) this.logger.error({ err: error, path: this.#targets[row[0]]?.path }, 'an access log record could not be formatted; dropped and counted (logged once)');
-        this.#renderFailed = true;
+      if (form !== 'bytes' && form !== 'lines') {
+        if (lines.records > 0) this.#dropLines('the logging plugin now takes records, not lines');
+        if (this.#queue.length === 0) continue;
+        const rows = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
+        if (rows === this.#queue) this.#queue = [];
+        else this.#queue.splice(0, rows.length);
+        this.#sendBatch(rows.length, (base, notSent) => this.client.sendLogRecords({ ...base, rows }, notSent));
         continue;
       }
-      const count = counts[log];
-      if (count === undefined) {
-        counts[log] = 1;
-        order.push(log);
-      } else {
-        counts[log] = count + 1;
+      // The rest of the batch, formatted before anything else changes, so that a row that fails is counted once, as dropped.
+      const take = Math.min(this.#queue.length, batchSize - lines.records);
+      lines.add(this.#queue, 0, take);
+      if (take === this.#queue.length) this.#queue = [];
+      else this.#queue.splice(0, take);
+      const files = lines.files();
+      if (lines.records > 0) {
+        this.#sendBatch(lines.records, (base, notSent) => {
+          if (form === 'bytes') this.client.sendLogRecords({ ...base, bytes: files.map((f): AccessLogBytes => ({ log: f.log, records: f.records, bytes: f.out.bytes() })) }, notSent);
+          else this.client.sendLogRecords({ ...base, lines: files.map((f): AccessLogLines => ({ log: f.log, records: f.records, text: f.out.take() })) }, notSent);
+        });
       }
+      // Encoded by now: the buffers are written over by the next batch.
+      lines.clear();
     }
-    return order.map((log) => ({ log, records: counts[log] as number, out: buffers[log] as LineBuffer }));
+    if (this.#queue.length + lines.records > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
+  }
+
+  /** Numbers a batch of `count` records, keeps it as unacknowledged, and hands it to `send`. */
+  #sendBatch(count: number, send: (base: BatchBase, notSent: (error: unknown) => void) => void): void {
+    const seq = ++this.#seq;
+    const base = { workerId: this.options.workerId, pid: process.pid, seq, dropped: this.counters.dropped, logs: this.#targets, records: [] };
+    // Unacknowledged from now on, so that a batch that cannot go is found there and counted.
+    this.#unacked.set(seq, count);
+    this.#unackedRecords += count;
+    this.counters.sent += count;
+    send(base, (error: unknown): void => this.#notSent(seq, error));
+  }
+
+  /** A row its writer fails on is dropped and counted (logged once). */
+  #formatFailed(error: unknown, row: AccessLogRow): void {
+    this.counters.dropped += 1;
+    if (!this.#renderFailed) this.logger.error({ err: error, path: this.#targets[row[0]]?.path }, 'an access log record could not be formatted; dropped and counted (logged once)');
+    this.#renderFailed = true;
+  }
+
+  /** Formatted lines that can no longer go (the plugin was replaced by one that takes records): dropped and counted. */
+  #dropLines(why: string): void {
+    const records = this.#lines.records;
+    this.counters.dropped += records;
+    this.#lines.clear();
+    this.logger.warn({ records }, `${why}; the lines already formatted were dropped and counted`);
   }
 
   #acked(ack: LogRecordsAckParams): void {
@@ -213,7 +235,7 @@ export class AccessLogBatcher {
     // Room again: send a full batch that waited. Less than a batch waits for its timer: flushing
     // it on every acknowledgement made batches ping-pong at a few records each under load, and
     // the per-message cost on both sides then cost more than the records (bench/http mosn-log).
-    if (this.#queue.length >= this.#batchSize && !this.#flushScheduled) {
+    if (this.#lines.records + this.#queue.length >= this.#batchSize && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(this.#flushFull);
     }
@@ -254,9 +276,9 @@ export class AccessLogBatcher {
   async settle(ms: number): Promise<void> {
     this.#flush();
     const deadline = Date.now() + ms;
-    while ((this.#unackedRecords > 0 || this.#queue.length > 0) && Date.now() < deadline) {
+    while ((this.#unackedRecords > 0 || this.#queue.length + this.#lines.records > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      if (this.#queue.length > 0) this.#flush();
+      if (this.#queue.length + this.#lines.records > 0) this.#flush();
     }
     this.close();
     this.#connectionLost();
@@ -267,7 +289,8 @@ export class AccessLogBatcher {
     this.#flush();
     this.#closed = true;
     this.#clearTimer();
-    this.counters.dropped += this.#queue.length;
+    this.counters.dropped += this.#queue.length + this.#lines.records;
     this.#queue = [];
+    this.#lines.clear();
   }
 }
