@@ -15,7 +15,7 @@ export interface IpcMessageReaderOptions {
 /**
  * Where a message goes before vscode-jsonrpc: `take` returns false for a message it leaves to
  * vscode-jsonrpc, true for one it handled, or a promise for one it is still working on with views
- * of the frame (only messages `borrows` said yes to get those).
+ * of the frame (only messages `borrows` said yes to get those, and `take` takes every one of them).
  */
 export interface MessageDiversion {
   readonly take: (message: Message) => boolean | Promise<unknown>;
@@ -124,13 +124,9 @@ export class IpcMessageReader extends AbstractMessageReader {
       release();
       throw error;
     }
-    if (taken instanceof Promise) {
-      taken.then(release, release);
-      return;
-    }
-    release();
-    // Borrowing is only for messages that are taken; anything else is read from a copy.
-    if (taken === false) this.#callback?.(decodeFrameBody(this.#unpackr, Buffer.from(body)));
+    // A message it borrows is one it takes (see MessageDiversion): done now, or when its promise settles.
+    if (taken instanceof Promise) taken.then(release, release);
+    else release();
   };
 
   #fail(error: unknown): void {

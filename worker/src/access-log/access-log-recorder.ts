@@ -80,9 +80,10 @@ export class AccessLogRecorder {
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
     // One id for the exchange, in every log: the one sent upstream, else the client's, else a new
-    // one. Only the client's is a slice of its head; a generated one is a string of its own.
-    const sent = n.requestId;
-    const requestId = x.requestId !== '' && (sent === '' || sent === x.requestId) ? clip(x.requestId, MAX_HEADER_CHARS) : sent !== '' ? sent : this.requestIds.next();
+    // one. Only the client's is a slice of its head (clipped to a string of its own); one the
+    // proxy generated is already its own.
+    const fromClient = n.requestId === '' || n.requestId === x.requestId;
+    const requestId = !fromClient ? n.requestId : x.requestId !== '' ? clip(x.requestId, MAX_HEADER_CHARS) : this.requestIds.next();
     for (const plan of this.#plans) {
       // A row (ipc-protocol's `log-rows/1` layout), not a record object: cheap to build and to
       // keep queued; the batcher formats it into a line, or sends it as it is (or as a record).
