@@ -34,6 +34,12 @@ export interface IpcConnection extends MessageConnection {
   onDirectNotification<P>(type: NotificationType<P> | NotificationType0, handler: (params: P) => void | Promise<unknown>): void;
   /** Sends a request of `type` whose response settles as soon as it is read. */
   sendDirectRequest<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R>;
+  /**
+   * Sends a notification of `type` straight to the writer, in order with everything else sent.
+   * `expectedBytes`, for a large message (an access log batch), is about how large its
+   * MessagePack will be: it is then packed into a block reused once written, not a new buffer.
+   */
+  sendDirectNotification<P>(type: NotificationType<P>, params: P, expectedBytes?: number): Promise<void>;
 }
 
 /**
@@ -82,6 +88,7 @@ export function createIpcConnection(socket: Socket, options: IpcConnectionOption
     onDirectRequest: direct.handle.bind(direct),
     onDirectNotification: direct.handleNotification.bind(direct),
     sendDirectRequest: direct.send.bind(direct),
+    sendDirectNotification: direct.notify.bind(direct),
   }) as IpcConnection;
 }
 

@@ -85,6 +85,16 @@ export class DirectRequests {
   }
 
   /**
+   * Sends a notification, in order with everything else written on this connection. With
+   * `expectedBytes` (about how large its MessagePack is), a large one is packed into a reusable
+   * block (IpcMessageWriter.write). Rejects when it cannot be encoded or the connection is gone.
+   */
+  notify<P>(type: NotificationType<P>, params: P, expectedBytes?: number): Promise<void> {
+    if (this.#closed) return Promise.reject(disposed());
+    return this.#writer.write({ jsonrpc: '2.0', method: type.method, params } as Message, expectedBytes);
+  }
+
+  /**
    * True when `message` was ours (handled here), or the promise of a notification handler still at
    * work; false for anything vscode-jsonrpc should see.
    */

@@ -16,6 +16,8 @@ export const FRAME_HEADER_BYTES = 4;
 /** Default upper bound of a frame body; a length prefix above it closes the connection. */
 export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
 const MAX_UINT32 = 0xffff_ffff;
+/** The size of the shared buffer msgpackr starts with (its own default). */
+const SHARED_BLOCK_BYTES = 8192;
 
 export function checkMaxFrameBytes(value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > MAX_UINT32) {
@@ -42,10 +44,25 @@ export class FrameEncoder {
     this.#maxFrameBytes = checkMaxFrameBytes(maxFrameBytes);
   }
 
-  encode(message: unknown): Buffer {
+  /**
+   * The frame of `message`, a view of msgpackr's shared buffer or, with `into`, of that block
+   * (unless the message outgrew it, when msgpackr allocates as usual): valid until the block is
+   * packed into again.
+   */
+  encode(message: unknown, into?: Buffer): Buffer {
     let frame: Buffer;
     try {
-      frame = this.#packr.pack(message, RESERVE_START_SPACE | FRAME_HEADER_BYTES);
+      if (into === undefined) {
+        frame = this.#packr.pack(message, RESERVE_START_SPACE | FRAME_HEADER_BYTES);
+      } else {
+        this.#packr.useBuffer(into);
+        try {
+          frame = this.#packr.pack(message, RESERVE_START_SPACE | FRAME_HEADER_BYTES);
+        } finally {
+          // msgpackr would go on packing after this frame, in a block that is reused once written.
+          this.#packr.useBuffer(Buffer.allocUnsafe(SHARED_BLOCK_BYTES));
+        }
+      }
     } catch (error) {
       throw new IpcError(
         IPC_ERROR_CODES.frameEncode,

@@ -20,6 +20,7 @@ import { AbstractMessageWriter } from 'vscode-jsonrpc/node';
 import type { Message, MessageWriter } from 'vscode-jsonrpc/node';
 import { IPC_ERROR_CODES, IpcError } from './errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, FrameEncoder } from './frame-codec.js';
+import { SendBlocks } from './send-blocks.js';
 
 export interface IpcMessageWriterOptions {
   /** Largest frame body sent; a bigger message is rejected locally, never sent. Default 16 MiB. */
@@ -29,6 +30,8 @@ export interface IpcMessageWriterOptions {
 // Above this many queued bytes, frames go to the kernel as one writev (cork/uncork) instead of
 // being copied into one buffer: copying stops paying for itself once the frames are large.
 const COPY_JOIN_LIMIT = 64 * 1024;
+/** A message expected to be at least this large is packed into a reusable block (send-blocks.ts). */
+const BLOCK_FROM_BYTES = 64 * 1024;
 
 class Batch {
   readonly promise: Promise<void>;
@@ -61,6 +64,9 @@ export class IpcMessageWriter extends AbstractMessageWriter implements MessageWr
   readonly #encoder: FrameEncoder;
   #frames: Buffer[] = [];
   #bytes = 0;
+  readonly #blocks = new SendBlocks();
+  /** Blocks packed into since the last flush: reusable once that flush is written. */
+  #batchBlocks: Buffer[] = [];
   #batch: Batch | undefined;
   #errorCount = 0;
   #busy = false;
@@ -73,16 +79,24 @@ export class IpcMessageWriter extends AbstractMessageWriter implements MessageWr
     socket.once('close', () => this.fireClose());
   }
 
-  write(message: Message): Promise<void> {
+  /**
+   * Queues `message`'s frame for this tick's write. `expectedBytes`, when the caller knows the
+   * message is large (an access log batch), is about how large its MessagePack will be: the frame
+   * is then packed into a block reused once written, not into a new buffer for the GC.
+   */
+  write(message: Message, expectedBytes?: number): Promise<void> {
     if (!this.#socket.writable) return Promise.reject(closedError());
     let frame: Buffer;
+    const block = expectedBytes !== undefined && expectedBytes >= BLOCK_FROM_BYTES ? this.#blocks.take(expectedBytes) : undefined;
     try {
-      frame = this.#encoder.encode(message);
+      frame = this.#encoder.encode(message, block);
     } catch (error) {
+      if (block !== undefined) this.#blocks.release(block);
       // Only this message fails; the connection stays usable.
       this.fireError(error, message, ++this.#errorCount);
       return Promise.reject(error);
     }
+    if (block !== undefined) this.#batchBlocks.push(block);
     this.#frames.push(frame);
     this.#bytes += frame.length;
     let batch = this.#batch;
@@ -115,27 +129,34 @@ export class IpcMessageWriter extends AbstractMessageWriter implements MessageWr
     if (batch === undefined) return;
     const frames = this.#frames;
     const bytes = this.#bytes;
+    const blocks = this.#batchBlocks;
     this.#frames = [];
     this.#bytes = 0;
     this.#batch = undefined;
+    if (blocks.length > 0) this.#batchBlocks = [];
     if (!this.#busy) {
       this.#busy = true;
       setImmediate(this.#idle);
     }
     const socket = this.#socket;
+    // Written (or failed) means the socket holds no view of the blocks any more.
+    const done = blocks.length === 0 ? batch.settle : (error?: Error | null): void => {
+      for (const block of blocks) this.#blocks.release(block);
+      batch.settle(error);
+    };
     if (!socket.writable) {
-      batch.settle(new Error('socket is not writable'));
+      done(new Error('socket is not writable'));
       return;
     }
     if (frames.length === 1) {
-      socket.write(frames[0] as Buffer, batch.settle);
+      socket.write(frames[0] as Buffer, done);
     } else if (bytes <= COPY_JOIN_LIMIT) {
-      socket.write(Buffer.concat(frames, bytes), batch.settle);
+      socket.write(Buffer.concat(frames, bytes), done);
     } else {
       socket.cork();
       const last = frames.length - 1;
       for (let i = 0; i < last; i++) socket.write(frames[i] as Buffer);
-      socket.write(frames[last] as Buffer, batch.settle);
+      socket.write(frames[last] as Buffer, done);
       socket.uncork();
     }
   };

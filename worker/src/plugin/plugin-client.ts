@@ -145,8 +145,11 @@ export class PluginClient {
     const connection = this.#connection;
     if (connection === undefined) return notSent(unavailable(this.name, 'not connected'));
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
-    const formatted = params.bytes !== undefined || params.lines !== undefined;
-    connection.sendNotification(method, this.#logRows || formatted ? params : asRecords(params)).catch(notSent);
+    if (params.bytes !== undefined || params.lines !== undefined) {
+      connection.sendDirectNotification(method, params, formattedBytes(params)).catch(notSent);
+      return;
+    }
+    connection.sendNotification(method, this.#logRows ? params : asRecords(params)).catch(notSent);
   }
 
   /**
@@ -337,6 +340,14 @@ function asRecords(params: LogRecordsParams): LogRecordsParams {
     };
   });
   return { workerId: params.workerId, pid: params.pid, seq: params.seq, dropped: params.dropped, logs: params.logs, records };
+}
+
+/** About how large a batch of formatted lines packs: its bytes, or its text at up to 3 bytes a character. */
+function formattedBytes(params: LogRecordsParams): number {
+  let n = 0;
+  for (const file of params.bytes ?? []) n += file.bytes.length;
+  for (const file of params.lines ?? []) n += file.text.length * 3;
+  return n;
 }
 
 function hookOf(call: BatchCall | PluginRequest): BatchCall['hook'] {
