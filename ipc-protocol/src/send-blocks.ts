@@ -9,7 +9,7 @@
  * blocks instead, and the block is taken again once the socket has written it.
  */
 
-/** A block is at least this large, so that batches a little larger than the last still fit. */
+/** No block is smaller: one for a message just over the threshold then serves larger ones too. */
 const MIN_BLOCK_BYTES = 256 * 1024;
 /** Room for what a message carries besides its large payload (names, counts, paths). */
 const ENVELOPE_SLACK_BYTES = 64 * 1024;
