@@ -145,11 +145,9 @@ export class PluginClient {
     const connection = this.#connection;
     if (connection === undefined) return notSent(unavailable(this.name, 'not connected'));
     const method = logRecordsMethod as NonNullable<typeof logRecordsMethod>;
-    if (params.bytes !== undefined || params.lines !== undefined) {
-      connection.sendDirectNotification(method, params, formattedBytes(params)).catch(notSent);
-      return;
-    }
-    connection.sendNotification(method, this.#logRows ? params : asRecords(params)).catch(notSent);
+    const batch = params.bytes !== undefined || params.lines !== undefined || this.#logRows ? params : asRecords(params);
+    // Every form of a batch is large: packed into a reusable block, sized from the estimate.
+    connection.sendDirectNotification(method, batch, batchBytes(batch)).catch(notSent);
   }
 
   /**
@@ -343,10 +341,18 @@ function asRecords(params: LogRecordsParams): LogRecordsParams {
 }
 
 /** About how large a batch of formatted lines packs: its bytes, or its text at up to 3 bytes a character. */
-function formattedBytes(params: LogRecordsParams): number {
+/** A row or record packs to about this many bytes (~11 values and addresses; headers add more). */
+const PACKED_RECORD_BYTES = 256;
+
+/**
+ * About how large a batch packs: its bytes, its text at up to 3 bytes a character, or its rows or
+ * records at a typical size each. A short estimate costs only the block: msgpackr then allocates.
+ */
+function batchBytes(params: LogRecordsParams): number {
   let n = 0;
   for (const file of params.bytes ?? []) n += file.bytes.length;
   for (const file of params.lines ?? []) n += file.text.length * 3;
+  n += ((params.rows?.length ?? 0) + params.records.length) * PACKED_RECORD_BYTES;
   return n;
 }
 
