@@ -15,6 +15,7 @@ import { SUPERVISOR_ERROR_CODES, SupervisorError } from '../errors.js';
 import { ManagedPlugin } from './managed-plugin.js';
 import type { HostRequestHandlers } from './plugin-launch.js';
 import { pluginFingerprint } from './plugin-fingerprint.js';
+import { removeStaleRuntimeDirs } from './stale-runtime-dirs.js';
 
 /** Extra time, beyond a plugin's call timeout, that workers get to move to a new instance. */
 const SWITCH_GRACE_MS = 2000;
@@ -165,6 +166,8 @@ export class PluginHost {
 
   async #create(config: PluginConfig): Promise<ManagedPlugin> {
     if (this.#runtimeDir === undefined) {
+      const stale = await removeStaleRuntimeDirs(os.tmpdir());
+      if (stale.length > 0) this.logger.info({ removed: stale }, 'removed the plugin socket directories of supervisors that no longer run');
       // 0700: only this user can reach the sockets; the per-launch secret guards the rest.
       this.#runtimeDir = await mkdtemp(path.join(os.tmpdir(), `mosn-${process.pid}-`));
       await chmod(this.#runtimeDir, 0o700);

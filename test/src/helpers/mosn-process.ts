@@ -1,6 +1,6 @@
 // Runs the real `mosnctl` as a child process, the way an operator would, and cleans up after.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -44,6 +44,13 @@ export async function tempDir(t: TestContext): Promise<string> {
   // skip the ones that stop those processes and leave them running.
   t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 }).catch(() => undefined));
   return dir;
+}
+
+/** Removes `<tmpdir>/mosn-<pid>-*`, the plugin socket directory of supervisor `pid`. */
+async function removeRuntimeDirs(pid: number): Promise<void> {
+  const prefix = `mosn-${pid}-`;
+  const names = await readdir(os.tmpdir()).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(path.join(os.tmpdir(), n), { recursive: true, force: true })));
 }
 
 export async function writeConfig(dir: string, config: unknown, name = 'mosn.json'): Promise<string> {
@@ -140,6 +147,8 @@ export async function startMosn(
     const pids = mosn.knownPids().filter(isAlive);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     await waitForExit(pids, 5000);
+    // A killed supervisor leaves its plugins' socket directory; the next one would sweep it.
+    if (child.pid !== undefined) await removeRuntimeDirs(child.pid);
   });
   await mosn.ready(workers);
   return mosn;
