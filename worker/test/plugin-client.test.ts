@@ -19,6 +19,8 @@ import {
 } from '@mosn/ipc-protocol';
 import type { AccessLogRow, BatchOutcome, BatchParams, BatchResult, CheckRequestParams, LogRecordsParams, PluginHookName, PluginInitializeResult } from '@mosn/ipc-protocol';
 import { AccessLogBatcher } from '../src/access-log/access-log-batcher.js';
+import { AccessLogRecorder, newNotes } from '../src/access-log/access-log-recorder.js';
+import type { ExchangeView } from '../src/access-log/access-log-recorder.js';
 import pino from 'pino';
 import { PluginClient } from '../src/plugin/plugin-client.js';
 import { PluginRequest } from '../src/plugin/plugin-request.js';
@@ -424,6 +426,57 @@ test('lines formatted for a plugin that was then replaced by one that takes reco
   assert.deepEqual(records.logBatches[0]?.rows?.map((r) => r[11]), Array.from({ length: 44 }, (_, i) => `/${256 + i}`));
   assert.equal(batcher.counters.dropped, 256);
 });
+
+test('recorded exchanges become lines of every log of their listener, in order, 256 at a time and at the flush interval', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 1000, flushIntervalMs: 50, queueSize: 10_000 });
+  const logs = [
+    { log_path: '/tmp/a.log', log_format: '%request_path% %request_id% %REQ.x-a% %duration%', request_headers: ['x-a'], response_headers: [] },
+    { log_path: '/tmp/a.json', log_format: undefined, request_headers: ['x-b'], response_headers: [] },
+  ];
+  let made = 0;
+  const recorder = new AccessLogRecorder(logs, batcher, { next: () => `made-${++made}` });
+  const before = Date.now();
+  const t0 = performance.now();
+  // 300: one chunk of 256 made into rows as it fills, the 44 after it at the flush interval.
+  for (let i = 0; i < 300; i++) recorder.record(exchange(i, t0), t0 + 2.5);
+  assert.equal(batcher.counters.records, 600, 'two logs, two records an exchange');
+  await waitFor(() => batcher.counters.written === 600);
+  const text = plugin.logBatches.flatMap((b) => b.lines?.filter((l) => b.logs[l.log]?.path === '/tmp/a.log').map((l) => l.text) ?? []).join('');
+  const json = plugin.logBatches.flatMap((b) => b.lines?.filter((l) => b.logs[l.log]?.path === '/tmp/a.json').map((l) => l.text) ?? []).join('');
+  const lines = text.split('\n').slice(0, -1);
+  assert.equal(lines.length, 300);
+  // Even exchanges came with their client's id; odd ones had none, and ids are made in order.
+  assert.equal(lines[0], '/0 client-0 a0 2.5');
+  assert.equal(lines[1], '/1 made-1 a1 2.5');
+  assert.equal(lines[299], '/299 made-150 a299 2.5');
+  assert.deepEqual(lines.map((l) => l.split(' ')[0]), Array.from({ length: 300 }, (_, i) => `/${i}`));
+  const records = json.split('\n').slice(0, -1).map((l) => JSON.parse(l) as { request_path: string; request_id: string; start_time: string; request_headers?: Record<string, string> });
+  assert.equal(records.length, 300);
+  assert.deepEqual(records[1]?.request_headers, { 'x-b': 'b1' }, 'each log has only the headers it names');
+  assert.equal(records[1]?.request_id, 'made-1', 'one id for the exchange in every log');
+  // The start time comes from the exchange's performance.now() start: within this test's time.
+  const started = Date.parse(records[0]?.start_time ?? '');
+  assert.ok(started >= before - 1 && started <= Date.now(), `start time ${records[0]?.start_time} is between ${before} and now`);
+});
+
+/** An exchange that started at `t0` (performance.now()) with no body; even ones carry a client's request id. */
+function exchange(i: number, t0: number): ExchangeView {
+  const headers = new Map([['x-a', `a${i}`], ['x-b', `b${i}`]]);
+  return {
+    notes: { ...newNotes(), t0, requestDoneAt: t0 },
+    method: 'GET',
+    path: `/${i}`,
+    minor: 1,
+    requestId: i % 2 === 0 ? `client-${i}` : '',
+    status: 200,
+    bytesRead: 10,
+    bytesWritten: 20,
+    downstreamLocal: '127.0.0.1:80',
+    downstreamRemote: '127.0.0.1:9',
+    requestHeader: (lname) => headers.get(lname),
+    responseHeader: () => undefined,
+  };
+}
 
 function row(log: number, path: string): AccessLogRow {
   return [log, Date.now(), 0, 0.5, 1, 10, 20, 'HTTP/1.1', 200, '', 'GET', path, 'id', '127.0.0.1:9', '', '127.0.0.1:8', '127.0.0.1:7', null, null];

@@ -1,7 +1,9 @@
-// A worker's access log records on their way to one logging plugin. Forwarding only appends to a
-// bounded queue; batches leave on a timer or when full, as notifications nobody waits for.
+// A worker's access log records on their way to one logging plugin. Forwarding only notes the
+// exchange (exchange-capture.ts) or appends to a bounded queue; batches leave on a timer or when
+// full, as notifications nobody waits for.
 //
-//   push(row) ──► formatted lines + queued rows (≤ queue_size together; when full the oldest
+//   capture(exchange) ──► 256 captured (or a flush) ──► one row per log ──┐
+//   push(row) ─────────────────────────────────────────────────────────────┴─► formatted lines + queued rows (≤ queue_size together; when full the oldest
 //                      │   are dropped, counted: the formatted lines, then a tenth of the rows)
 //                      │ batch_size records, or flush_interval elapsed
 //                      ▼
@@ -21,12 +23,17 @@
 import type { AccessLogBytes, AccessLogLines, AccessLogRow, AccessLogTarget, LogRecordsAckParams, LogRecordsParams } from '@mosn/ipc-protocol';
 import type { Logger } from 'pino';
 import type { PluginClient } from '../plugin/plugin-client.js';
+import type { ExchangeView } from './access-log-recorder.js';
+import { ExchangeCapture } from './exchange-capture.js';
+import type { CaptureSource } from './exchange-capture.js';
 import { FormattedLines } from './formatted-lines.js';
 import { lineWriterFor } from './log-line.js';
 import type { LineWriter } from './log-line.js';
 
 /** Rows formatted at a time while a batch fills: a hot loop, and a short stall. */
 const FORMAT_AHEAD_ROWS = 256;
+/** Exchanges captured before they become rows (also at every flush). */
+const CAPTURE_EXCHANGES = 256;
 
 export interface AccessLogBatcherOptions {
   readonly batchSize: number;
@@ -62,6 +69,8 @@ export class AccessLogBatcher {
   #sendFailed = false;
   readonly #targetIndex = new Map<string, number>();
   #queue: AccessLogRow[] = [];
+  /** Exchanges ended since the last rows were made: newer than everything queued. */
+  readonly #capture = new ExchangeCapture(CAPTURE_EXCHANGES);
   readonly #unacked = new Map<number, number>();
   #unackedRecords = 0;
   #seq = 0;
@@ -96,9 +105,32 @@ export class AccessLogBatcher {
     return index;
   }
 
+  /**
+   * Notes an exchange that ended, for one row per log of `source` (see ExchangeCapture.add for
+   * the arguments). The rows are made 256 exchanges at a time, or when the batch is flushed.
+   */
+  capture(source: CaptureSource, x: ExchangeView, end: number, path: string, requestId: string, requestPairs: readonly string[] | null, responsePairs: readonly string[] | null): void {
+    if (this.#closed) return;
+    this.counters.records += source.plans.length;
+    if (this.#capture.add(source, x, end, path, requestId, requestPairs, responsePairs)) this.#makeRows();
+    else if (this.#timer === undefined) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
+  }
+
+  /** Queues one row (a record already made: tests, and the rows of captured exchanges). */
   push(row: AccessLogRow): void {
     if (this.#closed) return;
     this.counters.records += 1;
+    this.#enqueue(row);
+  }
+
+  /** The captured exchanges become rows, queued after everything else. */
+  #makeRows(): void {
+    if (this.#capture.size === 0) return;
+    // Epoch milliseconds of a performance.now() reading, for the start times: one clock pair per chunk, not a Date.now() per request.
+    this.#capture.drain(this.#enqueue, Date.now() - performance.now());
+  }
+
+  readonly #enqueue = (row: AccessLogRow): void => {
     const lines = this.#lines;
     if (lines.records + this.#queue.length >= this.options.queueSize) this.#dropOldest();
     const queue = this.#queue;
@@ -119,7 +151,7 @@ export class AccessLogBatcher {
       }
       if (this.#timer === undefined) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
     }
-  }
+  };
 
   /** The queue is full: the formatted lines go first (the oldest), then the oldest tenth of the rows. */
   #dropOldest(): void {
@@ -149,10 +181,11 @@ export class AccessLogBatcher {
     this.#send(this.#batchSize);
   };
 
-  /** Everything queued (the timer fired, or the worker is stopping). */
+  /** Everything queued and captured (the timer fired, or the worker is stopping). */
   readonly #flush = (): void => {
     this.#flushScheduled = false;
     this.#clearTimer();
+    this.#makeRows();
     this.#send(1);
   };
 
@@ -196,7 +229,7 @@ export class AccessLogBatcher {
       // Encoded by now: the buffers are written over by the next batch.
       lines.clear();
     }
-    if (this.#queue.length + lines.records > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
+    if (this.#queue.length + lines.records + this.#capture.size > 0 && this.#timer === undefined && !this.#closed) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
   }
 
   /** Numbers a batch of `count` records, keeps it as unacknowledged, and hands it to `send`. */
@@ -276,9 +309,9 @@ export class AccessLogBatcher {
   async settle(ms: number): Promise<void> {
     this.#flush();
     const deadline = Date.now() + ms;
-    while ((this.#unackedRecords > 0 || this.#queue.length + this.#lines.records > 0) && Date.now() < deadline) {
+    while ((this.#unackedRecords > 0 || this.#queue.length + this.#lines.records + this.#capture.size > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      if (this.#queue.length + this.#lines.records > 0) this.#flush();
+      if (this.#queue.length + this.#lines.records + this.#capture.size > 0) this.#flush();
     }
     this.close();
     this.#connectionLost();

@@ -1,14 +1,13 @@
-// One listener's access logs: at the end of each exchange, one row per configured log, built from
-// what the connection noted along the way (cheap fields only; the batcher formats the rows into
-// lines when their batch leaves, for a plugin that reads lines).
+// One listener's access logs: at the end of each exchange, what the connection noted along the way
+// is captured (exchange-capture.ts); the batcher turns a chunk of captures into rows, one per
+// configured log, and formats them into lines for a plugin that reads lines.
 import type { AccessLogConfig } from '@mosn/config';
-import type { AccessLogRow } from '@mosn/ipc-protocol';
 import type { AccessLogBatcher } from './access-log-batcher.js';
+import type { CaptureSource, RowPlan } from './exchange-capture.js';
 
 /** What an HttpConnection notes about the exchange in progress, when its listener logs. */
 export interface ExchangeNotes {
-  startTime: number;
-  /** performance.now() at the start; durations are relative to it. */
+  /** performance.now() at the start; durations are relative to it, and the start time is made from it. */
   t0: number;
   requestDoneAt: number;
   responseHeadAt: number;
@@ -52,14 +51,10 @@ function clip(value: string, max: number): string {
   return clipped.length < 13 ? clipped : (' ' + clipped).slice(1);
 }
 
-interface LogPlan {
-  readonly target: number;
+export class AccessLogRecorder implements CaptureSource {
+  readonly plans: readonly RowPlan[];
   readonly requestHeaders: readonly string[];
   readonly responseHeaders: readonly string[];
-}
-
-export class AccessLogRecorder {
-  readonly #plans: LogPlan[];
 
   /**
    * @param requestIds makes the id of a request that never went upstream (a local reply: 429, 404,
@@ -68,61 +63,47 @@ export class AccessLogRecorder {
   constructor(
     logs: readonly AccessLogConfig[],
     private readonly batcher: AccessLogBatcher,
-    private readonly requestIds: { next(): string },
+    readonly requestIds: { next(): string },
   ) {
-    this.#plans = logs.map((log) => ({
+    this.plans = logs.map((log) => ({
       target: batcher.target(log.log_path, log.log_format),
       requestHeaders: log.request_headers,
       responseHeaders: log.response_headers,
     }));
+    // Picked once per exchange for all the logs; each log's row keeps its own names.
+    this.requestHeaders = [...new Set(logs.flatMap((log) => log.request_headers))];
+    this.responseHeaders = [...new Set(logs.flatMap((log) => log.response_headers))];
   }
 
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
-    // One id for the exchange, in every log: the one sent upstream, else the client's, else a new
-    // one. Only the client's is a slice of its head (clipped to a string of its own); one the
-    // proxy generated is already its own.
+    // One id for the exchange, in every log: the one sent upstream, else the client's, else ''
+    // (one is made with the rows). Only the client's is a slice of its head (clipped to a string
+    // of its own); one the proxy generated is already its own.
     const fromClient = n.requestId === '' || n.requestId === x.requestId;
-    const requestId = !fromClient ? n.requestId : x.requestId !== '' ? clip(x.requestId, MAX_HEADER_CHARS) : this.requestIds.next();
-    for (const plan of this.#plans) {
-      // A row (ipc-protocol's `log-rows/1` layout), not a record object: cheap to build and to
-      // keep queued; the batcher formats it into a line, or sends it as it is (or as a record).
-      const row: AccessLogRow = [
-        plan.target,
-        n.startTime,
-        n.requestDoneAt < 0 ? -1 : n.requestDoneAt - n.t0,
-        n.responseHeadAt < 0 ? -1 : n.responseHeadAt - n.t0,
-        now - n.t0,
-        x.bytesRead - n.bytesReadAtStart,
-        x.bytesWritten - n.bytesWrittenAtStart,
-        x.minor === 0 ? 'HTTP/1.0' : 'HTTP/1.1',
-        x.status,
-        n.responseFlag,
-        x.method,
-        clip(x.path, MAX_PATH_CHARS),
-        requestId,
-        n.upstreamHost,
-        '',
-        x.downstreamLocal,
-        x.downstreamRemote,
-        plan.requestHeaders.length === 0 ? null : pick(plan.requestHeaders, (h) => x.requestHeader(h)),
-        plan.responseHeaders.length === 0 ? null : pick(plan.responseHeaders, (h) => x.responseHeader(h)),
-      ];
-      this.batcher.push(row);
-    }
+    const requestId = fromClient ? clip(x.requestId, MAX_HEADER_CHARS) : n.requestId;
+    this.batcher.capture(
+      this,
+      x,
+      now,
+      clip(x.path, MAX_PATH_CHARS),
+      requestId,
+      this.requestHeaders.length === 0 ? null : pick(this.requestHeaders, x, false),
+      this.responseHeaders.length === 0 ? null : pick(this.responseHeaders, x, true),
+    );
   }
 }
 
-/** The named headers present, as pairs (name, value, …), each value clipped. */
-function pick(names: readonly string[], get: (lname: string) => string | undefined): string[] {
+/** The named headers present (of the request, or of the response), as pairs (name, value, …), each value clipped. */
+function pick(names: readonly string[], x: ExchangeView, response: boolean): string[] {
   const out: string[] = [];
   for (const name of names) {
-    const value = get(name);
+    const value = response ? x.responseHeader(name) : x.requestHeader(name);
     if (value !== undefined) out.push(name, clip(value, MAX_HEADER_CHARS));
   }
   return out;
 }
 
 export function newNotes(): ExchangeNotes {
-  return { startTime: 0, t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '' };
+  return { t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '' };
 }

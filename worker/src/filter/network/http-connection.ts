@@ -214,7 +214,6 @@ export class HttpConnection implements TrackedConnection {
     const notes = this.notes;
     if (this.ctx.listenerMetrics !== undefined || notes !== null) this.metricsT0 = performance.now();
     if (notes !== null) {
-      notes.startTime = Date.now();
       notes.t0 = this.metricsT0;
       notes.requestDoneAt = req.bodyKind === BodyKind.NONE ? notes.t0 : -1;
       notes.responseHeadAt = -1;
