@@ -2,9 +2,11 @@
 // exchange (exchange-capture.ts) or appends to a bounded queue; batches leave on a timer or when
 // full, as notifications nobody waits for.
 //
-//   capture(exchange) ──► 256 captured (or a flush) ──► one row per log ──┐
-//   push(row) ─────────────────────────────────────────────────────────────┴─► formatted lines + queued rows (≤ queue_size together; when full the oldest
-//                      │   are dropped, counted: the formatted lines, then a tenth of the rows)
+//   capture(exchange) ──► 256 captured, or a flush ──► one row per log of its listener
+//                                                        │
+//   push(row) ──────────────────────────────────────────┴──► formatted lines + queued rows
+//                      │   (≤ queue_size together; when full the oldest are dropped, counted:
+//                      │   the formatted lines, then a tenth of the rows)
 //                      │ batch_size records, or flush_interval elapsed
 //                      ▼
 //                 plugin connected and keeping up? ──no──► stays queued (retried next flush)
@@ -126,7 +128,8 @@ export class AccessLogBatcher {
   /** The captured exchanges become rows, queued after everything else. */
   #makeRows(): void {
     if (this.#capture.size === 0) return;
-    // Epoch milliseconds of a performance.now() reading, for the start times: one clock pair per chunk, not a Date.now() per request.
+    // What to add to a performance.now() reading for epoch milliseconds (the start times): one
+    // clock pair per chunk instead of a Date.now() per request.
     this.#capture.drain(this.#enqueue, Date.now() - performance.now());
   }
 
