@@ -63,7 +63,7 @@ export class AccessLogRecorder implements CaptureSource {
   constructor(
     logs: readonly AccessLogConfig[],
     private readonly batcher: AccessLogBatcher,
-    readonly requestIds: { next(): string },
+    private readonly requestIds: { next(): string },
   ) {
     this.plans = logs.map((log) => ({
       target: batcher.target(log.log_path, log.log_format),
@@ -77,11 +77,11 @@ export class AccessLogRecorder implements CaptureSource {
 
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
-    // One id for the exchange, in every log: the one sent upstream, else the client's, else ''
-    // (one is made with the rows). Only the client's is a slice of its head (clipped to a string
-    // of its own); one the proxy generated is already its own.
+    // One id for the exchange, in every log: the one sent upstream, else the client's, else a new
+    // one (made now, so that ids keep the order of their requests). Only the client's is a slice
+    // of its head (clipped to a string of its own); one the proxy generated is already its own.
     const fromClient = n.requestId === '' || n.requestId === x.requestId;
-    const requestId = fromClient ? clip(x.requestId, MAX_HEADER_CHARS) : n.requestId;
+    const requestId = !fromClient ? n.requestId : x.requestId !== '' ? clip(x.requestId, MAX_HEADER_CHARS) : this.requestIds.next();
     this.batcher.capture(
       this,
       x,

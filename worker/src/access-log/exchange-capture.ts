@@ -22,13 +22,12 @@ export interface RowPlan {
   readonly responseHeaders: readonly string[];
 }
 
-/** Where a captured exchange came from: its listener's logs, and the ids for requests that had none. */
+/** Where a captured exchange came from: its listener's logs. */
 export interface CaptureSource {
   readonly plans: readonly RowPlan[];
   /** The header names any of the plans prints (their union), as the captured pairs hold them. */
   readonly requestHeaders: readonly string[];
   readonly responseHeaders: readonly string[];
-  readonly requestIds: { next(): string };
 }
 
 const T0 = 0;
@@ -63,8 +62,8 @@ export class ExchangeCapture {
 
   /**
    * Stores the exchange `x` ended at `end` (performance.now()); `path` and `requestId` are the
-   * recorder's own copies ('' for an id: one is made with the row), the pairs those of the
-   * source's header names present (null when it prints none). True when the capture is now full.
+   * recorder's own copies, the pairs those of the source's header names present (null when it
+   * prints none). True when the capture is now full.
    */
   add(source: CaptureSource, x: ExchangeView, end: number, path: string, requestId: string, requestPairs: readonly string[] | null, responsePairs: readonly string[] | null): boolean {
     const i = this.#size++;
@@ -111,8 +110,7 @@ export class ExchangeCapture {
       const t0 = n[at + T0] as number;
       const requestDone = n[at + REQUEST_DONE] as number;
       const responseHead = n[at + RESPONSE_HEAD] as number;
-      const id = ids[i] as string;
-      const requestId = id !== '' ? id : source.requestIds.next();
+      const requestId = ids[i] as string;
       const reqPairs = requestPairs[i] ?? null;
       const resPairs = responsePairs[i] ?? null;
       for (const plan of source.plans) {
