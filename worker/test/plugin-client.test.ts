@@ -459,6 +459,22 @@ test('recorded exchanges become lines of every log of their listener, in order, 
   assert.ok(started >= before - 1 && started <= Date.now(), `start time ${records[0]?.start_time} is between ${before} and now`);
 });
 
+test('request ids keep the order of their requests, whether made for the upstream or for a local reply', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 1000, flushIntervalMs: 20, queueSize: 10_000 });
+  let made = 0;
+  const ids = { next: () => `id-${++made}` };
+  const recorder = new AccessLogRecorder([{ log_path: '/tmp/a.log', log_format: '%request_path% %request_id%', request_headers: [], response_headers: [] }], batcher, ids);
+  const t0 = performance.now();
+  for (let i = 1; i <= 4; i++) {
+    const x = exchange(2 * i - 1, t0); // odd: no client id
+    // Every other one went upstream: its id was made with the upstream head (proxy-stream.ts).
+    if (i % 2 === 0) x.notes.requestId = ids.next();
+    recorder.record(x, t0 + 1);
+  }
+  await waitFor(() => batcher.counters.written === 4);
+  assert.equal(plugin.logBatches.map((b) => b.lines?.map((l) => l.text).join('')).join(''), '/1 id-1\n/3 id-2\n/5 id-3\n/7 id-4\n');
+});
+
 /** An exchange that started at `t0` (performance.now()) with no body; even ones carry a client's request id. */
 function exchange(i: number, t0: number): ExchangeView {
   const headers = new Map([['x-a', `a${i}`], ['x-b', `b${i}`]]);
