@@ -43,16 +43,32 @@ const NUMBERS = 8;
 export class ExchangeCapture {
   /** Numbers, NUMBERS per exchange. */
   readonly #numbers: Float64Array;
+  // One column per value; a slot is `undefined`/null once drained, so no chunk's strings stay alive.
   readonly #sources: (CaptureSource | undefined)[];
-  readonly #strings: (string | undefined)[][];
-  readonly #pairs: (readonly string[] | null)[][];
+  readonly #flags: (string | undefined)[];
+  readonly #methods: (string | undefined)[];
+  readonly #paths: (string | undefined)[];
+  readonly #requestIds: (string | undefined)[];
+  readonly #upstreams: (string | undefined)[];
+  readonly #locals: (string | undefined)[];
+  readonly #remotes: (string | undefined)[];
+  readonly #requestPairs: (readonly string[] | null)[];
+  readonly #responsePairs: (readonly string[] | null)[];
   #size = 0;
 
   constructor(readonly capacity: number) {
     this.#numbers = new Float64Array(capacity * NUMBERS);
+    const strings = (): (string | undefined)[] => new Array<string | undefined>(capacity).fill(undefined);
     this.#sources = new Array<CaptureSource | undefined>(capacity).fill(undefined);
-    this.#strings = Array.from({ length: 7 }, () => new Array<string | undefined>(capacity).fill(undefined));
-    this.#pairs = [new Array<readonly string[] | null>(capacity).fill(null), new Array<readonly string[] | null>(capacity).fill(null)];
+    this.#flags = strings();
+    this.#methods = strings();
+    this.#paths = strings();
+    this.#requestIds = strings();
+    this.#upstreams = strings();
+    this.#locals = strings();
+    this.#remotes = strings();
+    this.#requestPairs = new Array<readonly string[] | null>(capacity).fill(null);
+    this.#responsePairs = new Array<readonly string[] | null>(capacity).fill(null);
   }
 
   /** Exchanges captured and not yet drained. */
@@ -79,16 +95,15 @@ export class ExchangeCapture {
     n[at + MINOR] = x.minor;
     n[at + STATUS] = x.status;
     this.#sources[i] = source;
-    const s = this.#strings;
-    (s[0] as (string | undefined)[])[i] = notes.responseFlag;
-    (s[1] as (string | undefined)[])[i] = x.method;
-    (s[2] as (string | undefined)[])[i] = path;
-    (s[3] as (string | undefined)[])[i] = requestId;
-    (s[4] as (string | undefined)[])[i] = notes.upstreamHost;
-    (s[5] as (string | undefined)[])[i] = x.downstreamLocal;
-    (s[6] as (string | undefined)[])[i] = x.downstreamRemote;
-    (this.#pairs[0] as (readonly string[] | null)[])[i] = requestPairs;
-    (this.#pairs[1] as (readonly string[] | null)[])[i] = responsePairs;
+    this.#flags[i] = notes.responseFlag;
+    this.#methods[i] = x.method;
+    this.#paths[i] = path;
+    this.#requestIds[i] = requestId;
+    this.#upstreams[i] = notes.upstreamHost;
+    this.#locals[i] = x.downstreamLocal;
+    this.#remotes[i] = x.downstreamRemote;
+    this.#requestPairs[i] = requestPairs;
+    this.#responsePairs[i] = responsePairs;
     return this.#size === this.capacity;
   }
 
@@ -102,17 +117,14 @@ export class ExchangeCapture {
     // Emptied first: a push that throws must not leave exchanges to be rowed twice.
     this.#size = 0;
     const n = this.#numbers;
-    const [flags, methods, paths, ids, upstreams, locals, remotes] = this.#strings as [string[], string[], string[], string[], string[], string[], string[]];
-    const [requestPairs, responsePairs] = this.#pairs as [(readonly string[] | null)[], (readonly string[] | null)[]];
     for (let i = 0; i < count; i++) {
       const source = this.#sources[i] as CaptureSource;
       const at = i * NUMBERS;
       const t0 = n[at + T0] as number;
       const requestDone = n[at + REQUEST_DONE] as number;
       const responseHead = n[at + RESPONSE_HEAD] as number;
-      const requestId = ids[i] as string;
-      const reqPairs = requestPairs[i] ?? null;
-      const resPairs = responsePairs[i] ?? null;
+      const reqPairs = this.#requestPairs[i] ?? null;
+      const resPairs = this.#responsePairs[i] ?? null;
       for (const plan of source.plans) {
         // ipc-protocol's `log-rows/1` layout.
         push([
@@ -125,24 +137,23 @@ export class ExchangeCapture {
           n[at + BYTES_WRITTEN] as number,
           n[at + MINOR] === 0 ? 'HTTP/1.0' : 'HTTP/1.1',
           n[at + STATUS] as number,
-          flags[i] as string,
-          methods[i] as string,
-          paths[i] as string,
-          requestId,
-          upstreams[i] as string,
+          this.#flags[i] as string,
+          this.#methods[i] as string,
+          this.#paths[i] as string,
+          this.#requestIds[i] as string,
+          this.#upstreams[i] as string,
           '',
-          locals[i] as string,
-          remotes[i] as string,
+          this.#locals[i] as string,
+          this.#remotes[i] as string,
           plan.requestHeaders.length === 0 ? null : pairsOf(plan.requestHeaders, source.requestHeaders, reqPairs),
           plan.responseHeaders.length === 0 ? null : pairsOf(plan.responseHeaders, source.responseHeaders, resPairs),
         ]);
       }
     }
-    // Let go of what the rows now hold (the columns would otherwise keep a chunk's strings alive).
-    this.#sources.fill(undefined, 0, count);
-    for (const column of this.#strings) column.fill(undefined, 0, count);
-    requestPairs.fill(null, 0, count);
-    responsePairs.fill(null, 0, count);
+    // Let go of what the rows now hold.
+    for (const column of [this.#sources, this.#flags, this.#methods, this.#paths, this.#requestIds, this.#upstreams, this.#locals, this.#remotes]) column.fill(undefined, 0, count);
+    this.#requestPairs.fill(null, 0, count);
+    this.#responsePairs.fill(null, 0, count);
   }
 }
 
