@@ -104,6 +104,12 @@ test('literal text between variables is kept as written', () => {
   assert.equal(compileAccessLogFormat('')(record()), '');
 });
 
+test('one-character literals are written as they are, ASCII or not', () => {
+  const render = compileAccessLogFormat('%request_method%~%response_code%é%bytes_sent%€%REQ.x-team%"');
+  assert.equal(render(record()), 'POST~503é2048€payments"');
+  assert.equal(compileAccessLogFormat('-')(record()), '-');
+});
+
 test('quotes, backslashes and control characters in values are written as \\xHH, one record per line', () => {
   const render = compileAccessLogFormat('%request_path% %REQ.user-agent%');
   assert.equal(render(record({ path: '/a"b\\c', requestHeaders: { 'user-agent': 'x\ny\tz\u007f' } })), '/a\\x22b\\x5Cc x\\x0Ay\\x09z\\x7F');

@@ -387,9 +387,10 @@ export class HttpConnection implements TrackedConnection {
         status: 0,
         bytesRead: 0,
         bytesWritten: 0,
-        // The addresses of a connection do not change: built once, not per request.
-        downstreamLocal: (socket.localAddress ?? '') + ':' + String(socket.localPort ?? ''),
-        downstreamRemote: this.clientAddress + ':' + String(socket.remotePort ?? ''),
+        // The addresses of a connection do not change: built once, not per request, by join(),
+        // which makes one flat string (concatenated, every log line would read it through a tree).
+        downstreamLocal: [socket.localAddress ?? '', socket.localPort ?? ''].join(':'),
+        downstreamRemote: [this.clientAddress, socket.remotePort ?? ''].join(':'),
         requestHeader: (lname) => this.req.fields.get(lname),
         responseHeader: (lname) => this.responseHead?.fields.get(lname),
       };
