@@ -404,3 +404,68 @@ test('%bytes_received% and %bytes_sent% are the exact bytes of each exchange, al
   assert.match((responses[1] as Buffer).toString('latin1'), /^HTTP\/1\.1 404 /, 'the proxy answered /local itself');
   assert.ok((responses[3] as Buffer).length > 20_000, 'the big response was relayed in several writes');
 });
+
+test('the step durations are when the request was read and the response head came, on a listener whose logs print them', async (t) => {
+  const upstream = await startHttpUpstream(t, (req, res) => {
+    req.resume();
+    // The response head comes 60 ms after the request was read, the body 40 ms after the head.
+    req.on('end', () =>
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.flushHeaders();
+        setTimeout(() => res.end('ok'), 40);
+      }, 60),
+    );
+  });
+  const setup = await setupLogs(t);
+  const timed = { log_path: setup.textLog, log_format: '%request_path% %request_received_duration% %response_received_duration% %duration%' };
+  const config = mosnConfig({
+    listeners: [
+      { ...httpListener('timed', 'r'), stream_filters: [{ type: 'access_log', config: { plugin: 'access-log', flush_interval: '10ms' } }], access_logs: [timed, { log_path: setup.jsonLog }] },
+      // Its only log prints no step: the proxy does not time them (the total duration still is).
+      {
+        ...httpListener('untimed', 'r'),
+        stream_filters: [{ type: 'access_log', config: { plugin: 'access-log', flush_interval: '10ms' } }],
+        access_logs: [{ log_path: join(setup.dir, 'untimed.log'), log_format: '%request_path% %duration%' }],
+      },
+    ],
+    routers: [catchAllRouter('r', 'up')],
+    clusters: [cluster('up', [upstream.address])],
+    top: { plugins: [{ name: 'access-log', command: process.execPath, args: [LOGGING_MAIN] }] },
+  });
+  const mosn = await startMosn(t, config, { workers: 1 });
+  // A first request, so that the worker's code is compiled before the one measured.
+  assert.equal((await request(mosn.port('timed'), { path: '/warm-up' })).status, 200);
+  // The body comes 80 ms after the head: the request is read only then.
+  const socket = net.connect(mosn.port('timed'), '127.0.0.1');
+  t.after(() => socket.destroy());
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const answered = new Promise<void>((resolve, reject) => {
+    let got = '';
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.toString('latin1');
+      if (got.endsWith('\r\n0\r\n\r\n') || /content-length: 2\r\n[\s\S]*\r\n\r\nok$/i.test(got)) resolve();
+    });
+    socket.once('error', reject);
+  });
+  socket.write('POST /slow-body HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\n\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  socket.write('hello');
+  await answered;
+  const untimed = await request(mosn.port('untimed'), { path: '/untimed' });
+  assert.equal(untimed.status, 200);
+
+  const [, line] = await linesAtLeast(setup.textLog, 2);
+  const [path, received, head, total] = String(line).split(' ');
+  assert.equal(path, '/slow-body');
+  assert.ok(Number(received) >= 70, `the request was read ≥ 80 ms after its head, found ${received} ms`);
+  assert.ok(Number(head) - Number(received) >= 55, `the response head came ≥ 60 ms after the request was read, found ${head} − ${received} ms`);
+  assert.ok(Number(total) - Number(head) >= 35, `the response ended ≥ 40 ms after its head, found ${total} − ${head} ms`);
+  const [, json] = await linesAtLeast(setup.jsonLog, 2);
+  const record = JSON.parse(String(json)) as Record<string, unknown>;
+  assert.equal(record['request_received_duration'], Number(received));
+  assert.equal(record['response_received_duration'], Number(head));
+  const [untimedLine] = await linesAtLeast(join(setup.dir, 'untimed.log'), 1);
+  assert.match(String(untimedLine), /^\/untimed \d+(\.\d+)?$/);
+  assert.ok(Number(String(untimedLine).split(' ')[1]) >= 95, 'the total duration is timed on every listener');
+});

@@ -1,6 +1,7 @@
 // One listener's access logs: at the end of each exchange, what the connection noted along the way
 // is captured (exchange-capture.ts); the batcher turns a chunk of captures into rows, one per
 // configured log, and formats them into lines for a plugin that reads lines.
+import { parseLogFormat } from '@mosn/config';
 import type { AccessLogConfig } from '@mosn/config';
 import type { AccessLogBatcher } from './access-log-batcher.js';
 import type { CaptureSource, RowPlan } from './exchange-capture.js';
@@ -17,6 +18,12 @@ export interface ExchangeNotes {
   responseFlag: string;
   /** The request id sent upstream (the client's, or the one generated); "" before that. */
   requestId: string;
+  /**
+   * Whether a log prints when the request was read or the response head came (a text format with
+   * `%request_received_duration%` or `%response_received_duration%`, or a JSON log): else those
+   * two clock reads are not made, and the row says -1 (not timed).
+   */
+  readonly timesSteps: boolean;
 }
 
 /** Reads of the exchange the recorder needs; HttpConnection provides them. */
@@ -55,6 +62,8 @@ export class AccessLogRecorder implements CaptureSource {
   readonly plans: readonly RowPlan[];
   readonly requestHeaders: readonly string[];
   readonly responseHeaders: readonly string[];
+  /** See ExchangeNotes.timesSteps. */
+  readonly timesSteps: boolean;
 
   /**
    * @param requestIds makes the id of a request that never went upstream (a local reply: 429, 404,
@@ -73,6 +82,7 @@ export class AccessLogRecorder implements CaptureSource {
     // Picked once per exchange for all the logs; each log's row keeps its own names.
     this.requestHeaders = [...new Set(logs.flatMap((log) => log.request_headers))];
     this.responseHeaders = [...new Set(logs.flatMap((log) => log.response_headers))];
+    this.timesSteps = logs.some((log) => printsStepTimes(log.log_format));
   }
 
   record(x: ExchangeView, now: number): void {
@@ -104,6 +114,12 @@ function pick(names: readonly string[], x: ExchangeView, response: boolean): str
   return out;
 }
 
-export function newNotes(): ExchangeNotes {
-  return { t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '' };
+/** True for a JSON log (no format: every value is printed) and for a format with either step's duration. */
+function printsStepTimes(format: string | undefined): boolean {
+  if (format === undefined || format === '') return true;
+  return parseLogFormat(format).tokens.some((t) => t.kind === 'variable' && (t.name === 'request_received_duration' || t.name === 'response_received_duration'));
+}
+
+export function newNotes(timesSteps = true): ExchangeNotes {
+  return { t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '', timesSteps };
 }

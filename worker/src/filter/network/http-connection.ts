@@ -103,7 +103,7 @@ export class HttpConnection implements TrackedConnection {
     this.secure = (socket as { encrypted?: boolean }).encrypted === true;
     this.forwardedLines = 'x-forwarded-for: ' + this.clientAddress + (this.secure ? '\r\nx-forwarded-proto: https\r\n' : '\r\nx-forwarded-proto: http\r\n');
     this.body = new RequestBodyFramer(ctx.limits.maxChunkMetaBytes);
-    this.notes = ctx.accessLog === undefined ? null : newNotes();
+    this.notes = ctx.accessLog === undefined ? null : newNotes(ctx.accessLog.timesSteps);
     this.stream = new ProxyStream(this);
     this.getHeader = (lname) => this.req.fields.get(lname);
     this.headTimerMs = ctx.limits.headerTimeoutMs;
@@ -215,7 +215,7 @@ export class HttpConnection implements TrackedConnection {
     if (this.ctx.listenerMetrics !== undefined || notes !== null) this.metricsT0 = performance.now();
     if (notes !== null) {
       notes.t0 = this.metricsT0;
-      notes.requestDoneAt = req.bodyKind === BodyKind.NONE ? notes.t0 : -1;
+      notes.requestDoneAt = req.bodyKind === BodyKind.NONE && notes.timesSteps ? notes.t0 : -1;
       notes.responseHeadAt = -1;
       // The exchange's bytes start at its head; bytes of pipelined requests read ahead are counted
       // in bytesIn too, and what is still buffered is not ours.
@@ -259,7 +259,7 @@ export class HttpConnection implements TrackedConnection {
   }
 
   onRequestComplete(): void {
-    if (this.notes !== null) this.notes.requestDoneAt = performance.now();
+    if (this.notes !== null && this.notes.timesSteps) this.notes.requestDoneAt = performance.now();
     this.unpause(P_UPSTREAM);
     if (this.resState === X_DONE) this.finishExchange();
     else this.stream.onRequestComplete();
@@ -320,7 +320,7 @@ export class HttpConnection implements TrackedConnection {
     const close = this.mustCloseAfterResponse();
     const connection = close ? 'close' : this.req.minor === 0 ? 'keep-alive' : undefined;
     this.responseStatus = status;
-    if (this.notes !== null) this.notes.responseHeadAt = performance.now();
+    if (this.notes !== null && this.notes.timesSteps) this.notes.responseHeadAt = performance.now();
     this.send(buildLocalResponse(status, body, connection, undefined, this.req.method === 'HEAD', extraLines));
     this.responseClose = close;
     this.onResponseComplete();

@@ -269,7 +269,7 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     conn.responseHead = head;
     const notes = conn.notes;
     if (notes !== null) {
-      notes.responseHeadAt = performance.now();
+      if (notes.timesSteps) notes.responseHeadAt = performance.now();
       notes.upstreamHost = this.pool === null ? '' : this.pool.host.address;
     }
     this.headSent = true;
