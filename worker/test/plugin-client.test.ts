@@ -438,7 +438,7 @@ test('recorded exchanges become lines of every log of their listener, in order, 
   const before = Date.now();
   const t0 = performance.now();
   // 300: one chunk of 256 made into rows as it fills, the 44 after it at the flush interval.
-  for (let i = 0; i < 300; i++) recorder.record(exchange(i, t0), t0 + 2.5);
+  for (let i = 0; i < 300; i++) recorder.record(exchange(i, t0, recorder), t0 + 2.5);
   assert.equal(batcher.counters.records, 600, 'two logs, two records an exchange');
   await waitFor(() => batcher.counters.written === 600);
   const text = plugin.logBatches.flatMap((b) => b.lines?.filter((l) => b.logs[l.log]?.path === '/tmp/a.log').map((l) => l.text) ?? []).join('');
@@ -466,9 +466,12 @@ test('request ids keep the order of their requests, whether made for the upstrea
   const recorder = new AccessLogRecorder([{ log_path: '/tmp/a.log', log_format: '%request_path% %request_id%', request_headers: [], response_headers: [] }], batcher, ids);
   const t0 = performance.now();
   for (let i = 1; i <= 4; i++) {
-    const x = exchange(2 * i - 1, t0); // odd: no client id
+    const x = exchange(2 * i - 1, t0, recorder); // odd: no client id
     // Every other one went upstream: its id was made with the upstream head (proxy-stream.ts).
-    if (i % 2 === 0) x.notes.requestId = ids.next();
+    if (i % 2 === 0) {
+      x.notes.requestId = ids.next();
+      x.notes.requestIdMade = true;
+    }
     recorder.record(x, t0 + 1);
   }
   await waitFor(() => batcher.counters.written === 4);
@@ -476,10 +479,11 @@ test('request ids keep the order of their requests, whether made for the upstrea
 });
 
 /** An exchange that started at `t0` (performance.now()) with no body; even ones carry a client's request id. */
-function exchange(i: number, t0: number): ExchangeView {
+function exchange(i: number, t0: number, recorder: AccessLogRecorder): ExchangeView {
   const headers = new Map([['x-a', `a${i}`], ['x-b', `b${i}`]]);
   return {
-    notes: { ...newNotes(), t0, requestDoneAt: t0 },
+    // The request headers are picked as HttpConnection picks them when the request starts.
+    notes: { ...newNotes(), t0, requestDoneAt: t0, requestPairs: recorder.requestPairs((lname) => headers.get(lname)) },
     method: 'GET',
     path: `/${i}`,
     minor: 1,
@@ -489,7 +493,6 @@ function exchange(i: number, t0: number): ExchangeView {
     bytesWritten: 20,
     downstreamLocal: '127.0.0.1:80',
     downstreamRemote: '127.0.0.1:9',
-    requestHeader: (lname) => headers.get(lname),
     responseHeader: () => undefined,
   };
 }

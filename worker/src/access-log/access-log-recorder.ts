@@ -16,8 +16,18 @@ export interface ExchangeNotes {
   bytesWrittenAtStart: number;
   upstreamHost: string;
   responseFlag: string;
-  /** The request id sent upstream (the client's, or the one generated); "" before that. */
+  /** The request id the proxy generated and sent upstream, when `requestIdMade`. */
   requestId: string;
+  /**
+   * Whether the proxy generated `requestId` (the client sent none). A flag, so that recording the
+   * exchange need not read either id's characters, long out of the caches by then.
+   */
+  requestIdMade: boolean;
+  /**
+   * The request headers the listener's logs print (pairs, clipped), picked when the request
+   * started, while its head was still in the caches; null when the logs print none.
+   */
+  requestPairs: readonly string[] | null;
   /**
    * Whether a log prints when the request was read or the response head came (a text format with
    * `%request_received_duration%` or `%response_received_duration%`, or a JSON log): else those
@@ -38,8 +48,7 @@ export interface ExchangeView {
   readonly bytesWritten: number;
   readonly downstreamLocal: string;
   readonly downstreamRemote: string;
-  requestHeader(lname: string): string | undefined;
-  responseHeader(lname: string): string | undefined;
+  readonly responseHeader: (lname: string) => string | undefined;
 }
 
 // A queued record must not hold a client's 60 KB path or header for as long as the plugin is away:
@@ -85,30 +94,34 @@ export class AccessLogRecorder implements CaptureSource {
     this.timesSteps = logs.some((log) => printsStepTimes(log.log_format));
   }
 
+  /** The request headers the logs print, for ExchangeNotes.requestPairs; `header` looks one up by lower-case name. */
+  requestPairs(header: (lname: string) => string | undefined): string[] | null {
+    return this.requestHeaders.length === 0 ? null : pick(this.requestHeaders, header);
+  }
+
   record(x: ExchangeView, now: number): void {
     const n = x.notes;
-    // One id for the exchange, in every log: the one sent upstream, else the client's, else a new
-    // one (made now, so that ids keep the order of their requests). Only the client's is a slice
-    // of its head (clipped to a string of its own); one the proxy generated is already its own.
-    const fromClient = n.requestId === '' || n.requestId === x.requestId;
-    const requestId = !fromClient ? n.requestId : x.requestId !== '' ? clip(x.requestId, MAX_HEADER_CHARS) : this.requestIds.next();
+    // One id for the exchange, in every log: the one the proxy generated and sent upstream, else
+    // the client's, else a new one (made now, so that ids keep the order of their requests). Only
+    // the client's is a slice of its head (clipped to a string of its own).
+    const requestId = n.requestIdMade ? n.requestId : x.requestId !== '' ? clip(x.requestId, MAX_HEADER_CHARS) : this.requestIds.next();
     this.batcher.capture(
       this,
       x,
       now,
       clip(x.path, MAX_PATH_CHARS),
       requestId,
-      this.requestHeaders.length === 0 ? null : pick(this.requestHeaders, x, false),
-      this.responseHeaders.length === 0 ? null : pick(this.responseHeaders, x, true),
+      n.requestPairs,
+      this.responseHeaders.length === 0 ? null : pick(this.responseHeaders, x.responseHeader),
     );
   }
 }
 
-/** The named headers present (of the request, or of the response), as pairs (name, value, …), each value clipped. */
-function pick(names: readonly string[], x: ExchangeView, response: boolean): string[] {
+/** The named headers present, as pairs (name, value, …), each value clipped. */
+function pick(names: readonly string[], header: (lname: string) => string | undefined): string[] {
   const out: string[] = [];
   for (const name of names) {
-    const value = response ? x.responseHeader(name) : x.requestHeader(name);
+    const value = header(name);
     if (value !== undefined) out.push(name, clip(value, MAX_HEADER_CHARS));
   }
   return out;
@@ -121,5 +134,5 @@ function printsStepTimes(format: string | undefined): boolean {
 }
 
 export function newNotes(timesSteps = true): ExchangeNotes {
-  return { t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '', timesSteps };
+  return { t0: 0, requestDoneAt: -1, responseHeadAt: -1, bytesReadAtStart: 0, bytesWrittenAtStart: 0, upstreamHost: '', responseFlag: '', requestId: '', requestIdMade: false, requestPairs: null, timesSteps };
 }

@@ -27,7 +27,7 @@ import type { HttpProxyContext } from './http-proxy.js';
 import { InputBuffer } from './input-buffer.js';
 import { RequestBodyFramer } from './request-body.js';
 import { ProxyStream } from './proxy-stream.js';
-import { newNotes, type ExchangeNotes, type ExchangeView } from '../../access-log/access-log-recorder.js';
+import { newNotes, type AccessLogRecorder, type ExchangeNotes, type ExchangeView } from '../../access-log/access-log-recorder.js';
 import type { ResponseHead } from '../../codec/http1/response-parser.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -224,6 +224,8 @@ export class HttpConnection implements TrackedConnection {
       notes.upstreamHost = '';
       notes.responseFlag = '';
       notes.requestId = '';
+      notes.requestIdMade = false;
+      notes.requestPairs = (this.ctx.accessLog as AccessLogRecorder).requestPairs(this.getHeader);
     }
     if (req.bodyKind === BodyKind.NONE) {
       this.reqState = RS_DONE;
@@ -391,7 +393,6 @@ export class HttpConnection implements TrackedConnection {
         // which makes one flat string (concatenated, every log line would read it through a tree).
         downstreamLocal: [socket.localAddress ?? '', socket.localPort ?? ''].join(':'),
         downstreamRemote: [this.clientAddress, socket.remotePort ?? ''].join(':'),
-        requestHeader: (lname) => this.req.fields.get(lname),
         responseHeader: (lname) => this.responseHead?.fields.get(lname),
       };
     }

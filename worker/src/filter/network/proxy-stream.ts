@@ -379,7 +379,10 @@ export class ProxyStream implements UpstreamHandler, PoolWaiter {
     const req = conn.req;
     const action = this.action;
     const generatedRequestId = req.requestId === '' ? conn.ctx.requestIds.next() : undefined;
-    if (conn.notes !== null) conn.notes.requestId = generatedRequestId ?? req.requestId;
+    if (conn.notes !== null && generatedRequestId !== undefined) {
+      conn.notes.requestId = generatedRequestId;
+      conn.notes.requestIdMade = true;
+    }
     return buildUpstreamRequestHead(req, {
       path: route.rewritePath(req.path),
       host: action === null ? req.authority : action.autoHostRewrite ? pool.host.address : (action.hostRewrite ?? req.authority),
