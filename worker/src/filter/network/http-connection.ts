@@ -27,7 +27,7 @@ import type { HttpProxyContext } from './http-proxy.js';
 import { InputBuffer } from './input-buffer.js';
 import { RequestBodyFramer } from './request-body.js';
 import { ProxyStream } from './proxy-stream.js';
-import { newNotes, type AccessLogRecorder, type ExchangeNotes, type ExchangeView } from '../../access-log/access-log-recorder.js';
+import { newNotes, type ExchangeNotes, type ExchangeView } from '../../access-log/access-log-recorder.js';
 import type { ResponseHead } from '../../codec/http1/response-parser.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -225,7 +225,7 @@ export class HttpConnection implements TrackedConnection {
       notes.responseFlag = '';
       notes.requestId = '';
       notes.requestIdMade = false;
-      notes.requestPairs = (this.ctx.accessLog as AccessLogRecorder).requestPairs(this.getHeader);
+      notes.requestPairs = this.ctx.accessLog?.requestPairs(this.getHeader) ?? null;
     }
     if (req.bodyKind === BodyKind.NONE) {
       this.reqState = RS_DONE;
