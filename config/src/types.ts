@@ -163,11 +163,11 @@ export interface AccessLogFilterConfig {
   type: 'access_log';
   config: {
     plugin: string;
-    /** Records per batch (a batch is sent when full, or after flush_interval). Default 100. */
+    /** Records per batch (a batch is sent when full, at 4 MiB of lines, or after flush_interval). Default 16000. */
     batch_size: number;
-    /** Default 100ms. */
+    /** Default 500ms. */
     flush_interval: DurationMs;
-    /** Records a worker holds while the plugin is away or slow; beyond, the oldest are dropped and counted. Default 10000. */
+    /** Records a worker holds while the plugin is away or slow; beyond, the oldest are dropped and counted. Default 40000. */
     queue_size: number;
   };
 }

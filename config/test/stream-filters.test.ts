@@ -100,7 +100,7 @@ test('access_logs with an access_log filter: formats are checked and the headers
     '/etc/mosn/mosn.yaml',
   );
   const listener = parsed.listeners[0];
-  assert.deepEqual(listener?.stream_filters[0], { type: 'access_log', config: { plugin: 'access-log', batch_size: 4000, flush_interval: 100, queue_size: 10_000 } });
+  assert.deepEqual(listener?.stream_filters[0], { type: 'access_log', config: { plugin: 'access-log', batch_size: 16_000, flush_interval: 500, queue_size: 40_000 } });
   assert.deepEqual(listener?.access_logs, [
     {
       log_path: '/var/log/mosn/access.log',

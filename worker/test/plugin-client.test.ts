@@ -181,11 +181,11 @@ const LINES = { wire: [WIRE_FEATURES.logRows], hooks: ['checkRequest', 'logLines
 async function connectedBatcher(
   t: TestContext,
   options: Parameters<typeof startPlugin>[0],
-  { batchSize, flushIntervalMs, queueSize }: { batchSize: number; flushIntervalMs: number; queueSize: number },
+  { batchSize, flushIntervalMs, queueSize, maxBatchBytes }: { batchSize: number; flushIntervalMs: number; queueSize: number; maxBatchBytes?: number },
 ): Promise<{ plugin: FakePlugin; client: PluginClient; batcher: AccessLogBatcher }> {
   const { plugin, client } = await connected(t, options);
   await client.checkRequest(check('/connect'));
-  const batcher = new AccessLogBatcher(client, { batchSize, flushIntervalMs, queueSize, workerId: 1 }, logger);
+  const batcher = new AccessLogBatcher(client, { batchSize, flushIntervalMs, queueSize, workerId: 1, ...(maxBatchBytes === undefined ? {} : { maxBatchBytes }) }, logger);
   t.after(() => batcher.close());
   return { plugin, client, batcher };
 }
@@ -358,6 +358,44 @@ test('a batch_size above queue_size sends batches of queue_size as they fill, ra
   await waitFor(() => batcher.counters.written === 20);
   assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [10, 10]);
   assert.equal(batcher.counters.dropped, 0);
+});
+
+test('a batch of lines leaves when its formatted bytes reach maxBatchBytes, long before batch_size records or the timer', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, LINES, { batchSize: 10_000, flushIntervalMs: 60_000, queueSize: 100_000, maxBatchBytes: 4000 });
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  // 20 bytes a line: the first chunk formatted ahead (256 rows, 5120 bytes) is past the limit.
+  const path = (i: number): string => `/${String(i).padStart(18, '0')}`;
+  for (let i = 0; i < 600; i++) batcher.push(row(log, path(i)));
+  await waitFor(() => plugin.logBatches.length === 1);
+  // Both chunks formatted in that turn went together; the 88 rows after them wait for more or for the timer.
+  const lines = plugin.logBatches[0]?.lines?.[0];
+  assert.equal(lines?.records, 512);
+  assert.equal(lines?.text, Array.from({ length: 512 }, (_, i) => `${path(i)}\n`).join(''));
+  assert.deepEqual({ ...batcher.counters }, { records: 600, sent: 512, written: 512, dropped: 0 });
+});
+
+test('rows that waited unformatted leave in batches cut at maxBatchBytes, in order, none lost', async (t) => {
+  const { plugin, client } = await connected(t, LINES);
+  // Not connected yet: nothing is formatted ahead, and the 600 rows wait as rows for the timer.
+  const batcher = new AccessLogBatcher(client, { batchSize: 10_000, flushIntervalMs: 200, queueSize: 100_000, workerId: 1, maxBatchBytes: 4000 }, logger);
+  t.after(() => batcher.close());
+  const log = batcher.target('/tmp/a.log', '%request_path%');
+  const path = (i: number): string => `/${String(i).padStart(18, '0')}`;
+  for (let i = 0; i < 600; i++) batcher.push(row(log, path(i)));
+  await waitFor(() => batcher.counters.written === 600);
+  assert.deepEqual(plugin.logBatches.map((b) => b.lines?.[0]?.records), [256, 256, 88]);
+  const text = plugin.logBatches.map((b) => b.lines?.[0]?.text ?? '').join('');
+  assert.equal(text, Array.from({ length: 600 }, (_, i) => `${path(i)}\n`).join(''));
+  assert.equal(batcher.counters.dropped, 0);
+});
+
+test('rows sent to a plugin that reads rows go at most 4000 a batch, whatever batch_size says', async (t) => {
+  const { plugin, batcher } = await connectedBatcher(t, { wire: [WIRE_FEATURES.logRows] }, { batchSize: 10_000, flushIntervalMs: 50, queueSize: 100_000 });
+  const log = batcher.target('/tmp/a.log', undefined);
+  for (let i = 0; i < 9000; i++) batcher.push(row(log, `/${i}`));
+  await waitFor(() => batcher.counters.written === 9000);
+  assert.deepEqual(plugin.logBatches.map((b) => b.rows?.length), [4000, 4000, 1000]);
+  assert.deepEqual(plugin.logBatches.flatMap((b) => b.rows?.map((r) => r[11]) ?? []), Array.from({ length: 9000 }, (_, i) => `/${i}`));
 });
 
 test('a plugin that lists tuples may still answer a rate limit with a map; a malformed tuple fails that call, counted', async (t) => {

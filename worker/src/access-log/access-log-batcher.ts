@@ -7,7 +7,7 @@
 //   push(row) ──────────────────────────────────────────┴──► formatted lines + queued rows
 //                      │   (≤ queue_size together; when full the oldest are dropped, counted:
 //                      │   the formatted lines, then a tenth of the rows)
-//                      │ batch_size records, or flush_interval elapsed
+//                      │ batch_size records (or 4 MiB of lines), or flush_interval elapsed
 //                      ▼
 //                 plugin connected and keeping up? ──no──► stays queued (retried next flush)
 //                      │ yes: sent as plugin/logRecords {seq} (lines, or rows), kept as "unacknowledged"
@@ -36,12 +36,24 @@ import type { LineWriter } from './log-line.js';
 const FORMAT_AHEAD_ROWS = 256;
 /** Exchanges captured before they become rows (also at every flush). */
 const CAPTURE_EXCHANGES = 256;
+/**
+ * A batch of lines also leaves when this many bytes are formatted, so that long lines never make
+ * a frame near the IPC limit (16 MiB): 16 000 lines of ~260 bytes each.
+ */
+export const DEFAULT_MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Rows sent as they are (a plugin that takes records) go at most this many a batch: their frame's
+ * size is not known before it is encoded, and 4000 rows were the batch before batch_size grew.
+ */
+const MAX_ROWS_PER_BATCH = 4000;
 
 export interface AccessLogBatcherOptions {
   readonly batchSize: number;
   readonly flushIntervalMs: number;
   readonly queueSize: number;
   readonly workerId: number;
+  /** Formatted bytes at which a batch of lines leaves without waiting for batch_size records (DEFAULT_MAX_BATCH_BYTES). */
+  readonly maxBatchBytes?: number;
 }
 
 export interface AccessLogCounters {
@@ -81,6 +93,7 @@ export class AccessLogBatcher {
   #closed = false;
   /** batch_size, but never more than the queue holds (else no batch would ever be full). */
   readonly #batchSize: number;
+  readonly #maxBatchBytes: number;
 
   constructor(
     private readonly client: PluginClient,
@@ -88,6 +101,7 @@ export class AccessLogBatcher {
     private readonly logger: Logger,
   ) {
     this.#batchSize = Math.max(1, Math.min(options.batchSize, options.queueSize));
+    this.#maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     this.#lines = new FormattedLines(this.#writers, this.#files, (error, row) => this.#formatFailed(error, row));
     client.onLogRecords({ acked: (ack) => this.#acked(ack), connectionLost: () => this.#connectionLost() });
   }
@@ -140,21 +154,31 @@ export class AccessLogBatcher {
     queue.push(row);
     const waiting = lines.records + queue.length;
     if (waiting >= this.#batchSize) {
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(this.#flushFull);
-        // The full batch leaves now: what comes next is newer, its flush_interval starts with it
-        // (under a steady load batches then leave full, not also as a partial one per tick).
-        this.#clearTimer();
-      }
+      this.#batchFull();
     } else {
       if (queue.length >= FORMAT_AHEAD_ROWS && this.#formatsAhead()) {
         lines.add(queue);
         this.#queue = [];
+        if (lines.bytes >= this.#maxBatchBytes) return this.#batchFull();
       }
       if (this.#timer === undefined) this.#timer = setTimeout(this.#flush, this.options.flushIntervalMs);
     }
   };
+
+  /** A batch is full (records or bytes): it leaves in this turn. */
+  #batchFull(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(this.#flushFull);
+    // The full batch leaves now: what comes next is newer, its flush_interval starts with it
+    // (under a steady load batches then leave full, not also as a partial one per tick).
+    this.#clearTimer();
+  }
+
+  /** Whether at least `minimum` records wait, or a batch's worth of bytes is formatted. */
+  #enoughToSend(minimum: number): boolean {
+    return this.#lines.records + this.#queue.length >= Math.max(1, minimum) || this.#lines.bytes >= this.#maxBatchBytes;
+  }
 
   /** The queue is full: the formatted lines go first (the oldest), then the oldest tenth of the rows. */
   #dropOldest(): void {
@@ -203,7 +227,7 @@ export class AccessLogBatcher {
     const batchSize = this.#batchSize;
     const queueSize = this.options.queueSize;
     const lines = this.#lines;
-    while (lines.records + this.#queue.length >= Math.max(1, minimum)) {
+    while (this.#enoughToSend(minimum)) {
       // The plugin is not acknowledging: hold back rather than pile batches into its socket.
       if (this.#unackedRecords >= queueSize) break;
       const form = this.client.logForm();
@@ -211,17 +235,24 @@ export class AccessLogBatcher {
       if (form !== 'bytes' && form !== 'lines') {
         if (lines.records > 0) this.#dropLines('the logging plugin now takes records, not lines');
         if (this.#queue.length === 0) continue;
-        const rows = this.#queue.length <= batchSize ? this.#queue : this.#queue.slice(0, batchSize);
+        const most = Math.min(batchSize, MAX_ROWS_PER_BATCH);
+        const rows = this.#queue.length <= most ? this.#queue : this.#queue.slice(0, most);
         if (rows === this.#queue) this.#queue = [];
         else this.#queue.splice(0, rows.length);
         this.#sendBatch(rows.length, (base, notSent) => this.client.sendLogRecords({ ...base, rows }, notSent));
         continue;
       }
-      // The rest of the batch, formatted before anything else changes, so that a row that fails is counted once, as dropped.
+      // The rest of the batch, formatted before anything else changes, so that a row that fails is
+      // counted once, as dropped; a chunk at a time, up to batch_size records or maxBatchBytes.
       const take = Math.min(this.#queue.length, batchSize - lines.records);
-      lines.add(this.#queue, 0, take);
-      if (take === this.#queue.length) this.#queue = [];
-      else this.#queue.splice(0, take);
+      let taken = 0;
+      while (taken < take && lines.bytes < this.#maxBatchBytes) {
+        const to = Math.min(take, taken + FORMAT_AHEAD_ROWS);
+        lines.add(this.#queue, taken, to);
+        taken = to;
+      }
+      if (taken === this.#queue.length) this.#queue = [];
+      else this.#queue.splice(0, taken);
       const files = lines.files();
       if (lines.records > 0) {
         this.#sendBatch(lines.records, (base, notSent) => {
@@ -271,7 +302,7 @@ export class AccessLogBatcher {
     // Room again: send a full batch that waited. Less than a batch waits for its timer: flushing
     // it on every acknowledgement made batches ping-pong at a few records each under load, and
     // the per-message cost on both sides then cost more than the records (bench/http mosn-log).
-    if (this.#lines.records + this.#queue.length >= this.#batchSize && !this.#flushScheduled) {
+    if (this.#enoughToSend(this.#batchSize) && !this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(this.#flushFull);
     }

@@ -42,6 +42,13 @@ export class FormattedLines {
     return this.#records;
   }
 
+  /** Bytes of those lines, every file's together. */
+  get bytes(): number {
+    let bytes = 0;
+    for (const log of this.#order) bytes += (this.#buffers[log] as LineBuffer).length;
+    return bytes;
+  }
+
   /** Formats `rows[from, to)` after the lines already here, each in the order its request finished. */
   add(rows: readonly AccessLogRow[], from = 0, to = rows.length): void {
     const writers = this.writers;

@@ -11,8 +11,12 @@
 import { MISSING, textValue } from './log-values.js';
 
 const INITIAL_BYTES = 16 * 1024;
-/** A buffer grown past this by one batch of long lines is let go once its text is taken (4000 lines of ~1 KB). */
-const KEEP_BYTES = 4 * 1024 * 1024;
+/**
+ * A buffer grown past this by one batch of long lines is let go once its text is taken. A batch
+ * leaves at 4 MiB of lines (the batcher's maxBatchBytes) plus at most one chunk of rows, so a
+ * buffer that grew for an ordinary full batch is kept.
+ */
+const KEEP_BYTES = 8 * 1024 * 1024;
 const DASH = 0x2d;
 const ZERO = 0x30;
 
