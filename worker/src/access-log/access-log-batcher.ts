@@ -156,7 +156,9 @@ export class AccessLogBatcher {
     if (waiting >= this.#batchSize) {
       this.#batchFull();
     } else {
-      if (queue.length >= FORMAT_AHEAD_ROWS && this.#formatsAhead()) {
+      // Past maxBatchBytes nothing more is formatted ahead: the rows wait for the next batch, so
+      // that a batch overshoots the limit by one chunk at most.
+      if (queue.length >= FORMAT_AHEAD_ROWS && lines.bytes < this.#maxBatchBytes && this.#formatsAhead()) {
         lines.add(queue);
         this.#queue = [];
         if (lines.bytes >= this.#maxBatchBytes) return this.#batchFull();
